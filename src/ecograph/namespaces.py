@@ -1,0 +1,120 @@
+"""Namespaces of the ecograph ontology, its data and the vocabularies it reuses."""
+
+from rdflib import URIRef, DCTERMS, ORG, OWL, PROV, QB, RDF, RDFS, SDO, SKOS, TIME, VOID, XSD, Namespace
+from rdflib.namespace import DefinedNamespace
+
+__all__ = [
+    "ECO",
+    "ECOD",
+    "ECOC",
+    "ECOG",
+    "SCHEMA",
+    "PREFIXES",
+    "DCTERMS",
+    "ORG",
+    "OWL",
+    "PROV",
+    "QB",
+    "RDF",
+    "RDFS",
+    "SKOS",
+    "TIME",
+    "VOID",
+    "XSD",
+]
+
+ONTOLOGY_IRI = "https://w3id.org/ecograph/ontology"
+
+
+class ECO(DefinedNamespace):
+    """The ecograph ontology: a closed set of terms, so a misspelled term fails loudly."""
+
+    _NS = Namespace(ONTOLOGY_IRI + "#")
+    _fail = True
+
+    # Classes and data-structure definitions
+    Enterprise: URIRef
+    Forum: URIRef
+    ForumEdition: URIRef
+    ForumSession: URIRef
+    GovernmentAgency: URIRef
+    GovernmentBody: URIRef
+    GraduatedCompany: URIRef
+    IncubatedCompany: URIRef
+    IncubationCarrier: URIRef
+    Incubator: URIRef
+    InvestmentAgency: URIRef
+    LocalGovernment: URIRef
+    MakerSpace: URIRef
+    Ministry: URIRef
+    NationalStatisticsStructure: URIRef
+    OrganisationFiguresStructure: URIRef
+    Policy: URIRef
+    PolicyDocument: URIRef
+    PreForumEvent: URIRef
+    PrivateEnterprise: URIRef
+    Programme: URIRef
+    Report: URIRef
+    ResearchInstitute: URIRef
+    SourceDocument: URIRef
+    SourceSection: URIRef
+    SpaceGroup: URIRef
+    SpaceNetwork: URIRef
+    StateOwnedEnterprise: URIRef
+    StatisticalObservation: URIRef
+    Strategy: URIRef
+    University: URIRef
+    VirtuousCircleCompany: URIRef
+    # Properties
+    attractedInvestment: URIRef
+    callsFor: URIRef
+    followsModel: URIRef
+    former: URIRef
+    founded: URIRef
+    graduatedFrom: URIRef
+    growthComparedWith: URIRef
+    growthQualifier: URIRef
+    growthRate: URIRef
+    implements: URIRef
+    inSector: URIRef
+    incubated: URIRef
+    incubatedBy: URIRef
+    indicator: URIRef
+    obsValue: URIRef
+    offersService: URIRef
+    operatedBy: URIRef
+    partOfFigure: URIRef
+    qualifier: URIRef
+    refArea: URIRef
+    refPeriod: URIRef
+    refSubject: URIRef
+    sectionNumber: URIRef
+    serves: URIRef
+    subsetOfFigure: URIRef
+    unit: URIRef
+    unnamedInSource: URIRef
+
+
+ECOD = Namespace("https://w3id.org/ecograph/id/")
+ECOC = Namespace("https://w3id.org/ecograph/concept/")
+ECOG = Namespace("https://w3id.org/ecograph/graph/")
+SCHEMA = SDO
+
+PREFIXES: dict[str, str] = {
+    "eco": str(ECO._NS),
+    "ecod": str(ECOD),
+    "ecoc": str(ECOC),
+    "ecog": str(ECOG),
+    "schema": str(SCHEMA),
+    "org": str(ORG),
+    "prov": str(PROV),
+    "skos": str(SKOS),
+    "qb": str(QB),
+    "time": str(TIME),
+    "dcterms": str(DCTERMS),
+    "void": str(VOID),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+}
