@@ -129,8 +129,9 @@ def test_alibaba_spaces(store):
 
 
 def test_organisations_that_opened_spaces_section_4(store):
-    founders = short(values(store, """SELECT ?x WHERE { GRAPH ecog:latest-progress-s4 { ?space schema:founder ?x } }
-        """.replace("ecog:", "<https://w3id.org/ecograph/graph/").replace("latest-progress-s4", "latest-progress-s4>")))
+    founders = short(
+        values(store, "SELECT ?x WHERE { GRAPH <https://w3id.org/ecograph/graph/latest-progress-s4> { ?space schema:founder ?x } }")
+    )
     assert founders == {"pku-entrepreneurs-training-camp", "tencent", "opark", "sinovation-ventures", "3w-coffee"}
 
 
