@@ -1,0 +1,193 @@
+"""Tests of ecograph.export: determinism, graph handling, round trips and atomic writes."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from ecograph.export import ExportFormat, atomic_write, export, statements
+
+EX = "https://w3id.org/ecograph/id/"
+TRIG = f"""
+@prefix ecod: <{EX}> .
+@prefix ecog: <https://w3id.org/ecograph/graph/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ecod:x rdfs:comment "in the default graph" .
+ecog:s1 {{
+    ecod:a rdfs:label "A"@en , "A \\"two\\"\\nlines" ;
+        ecod:n 3 ; ecod:d "2020-01-01"^^xsd:date ; ecod:p ecod:b .
+}}
+ecog:s2 {{
+    ecod:a ecod:p ecod:b .
+    ecod:c ecod:p [ ecod:q 1 ; ecod:r [ ecod:q 2 ] ] .
+}}
+""".encode()
+RDFLIB_FORMATS = {
+    ExportFormat.TURTLE: "turtle",
+    ExportFormat.NTRIPLES: "nt",
+    ExportFormat.TRIG: "trig",
+    ExportFormat.JSONLD: "json-ld",
+    ExportFormat.NQUADS: "nquads",
+}
+
+
+def quads(data: bytes = TRIG) -> list[ox.Quad]:
+    store = ox.Store()
+    store.load(data, format=ox.RdfFormat.TRIG)
+    return list(store)
+
+
+def test_file_extensions_and_graph_support() -> None:
+    assert {f.file_extension for f in ExportFormat} == {"ttl", "nt", "trig", "jsonld", "nq"}
+    assert [f.name for f in ExportFormat if f.supports_datasets] == ["TRIG", "JSONLD", "NQUADS"]
+
+
+@pytest.mark.parametrize("fmt", list(ExportFormat))
+def test_output_does_not_depend_on_input_order_or_blank_node_ids(fmt: ExportFormat) -> None:
+    # Each parse gives the blank nodes new random ids; shuffling changes the input order.
+    outputs = set()
+    for seed in range(4):
+        data = quads()
+        random.Random(seed).shuffle(data)
+        outputs.add(export(data, fmt))
+    assert len(outputs) == 1
+    assert b"_:c14n" in outputs.pop()
+
+
+@pytest.mark.parametrize("fmt", list(ExportFormat))
+def test_store_and_quad_list_give_the_same_bytes(fmt: ExportFormat) -> None:
+    store = ox.Store()
+    store.load(TRIG, format=ox.RdfFormat.TRIG)
+    assert export(store, fmt) == export(list(store), fmt)
+
+
+def test_triple_formats_write_the_deduplicated_union() -> None:
+    nt = export(quads(), ExportFormat.NTRIPLES).decode().splitlines()
+    ab = f"<{EX}a> <{EX}p> <{EX}b> ."
+    assert nt.count(ab) == 1  # stated in both ecog:s1 and ecog:s2
+    assert len(nt) == len(set(nt)) == 10
+    nq = export(quads(), ExportFormat.NQUADS).decode().splitlines()
+    assert sum(line.startswith(ab[:-1]) for line in nq) == 2
+    assert len(nq) == 11
+
+
+def test_statements_are_sorted_by_graph_subject_predicate_object() -> None:
+    stmts = statements(quads(), ExportFormat.NQUADS)
+    keys = [
+        ("" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+        for q in stmts
+    ]
+    assert keys == sorted(keys)
+    assert isinstance(stmts[0].graph_name, ox.DefaultGraph)
+    assert all(isinstance(t, ox.Triple) for t in statements(quads(), ExportFormat.TURTLE))
+
+
+def test_only_used_prefixes_are_declared() -> None:
+    ttl = export(quads(), ExportFormat.TURTLE).decode()
+    declared = {line.split()[1] for line in ttl.splitlines() if line.startswith("@prefix")}
+    assert declared == {"ecod:", "rdfs:", "xsd:"}
+    trig = export(quads(), ExportFormat.TRIG).decode()
+    assert "@prefix ecog: <https://w3id.org/ecograph/graph/> ." in trig
+    assert "@prefix skos:" not in trig
+
+
+def _contexts(node: object) -> list[object]:
+    if isinstance(node, dict):
+        found = [node["@context"]] if "@context" in node else []
+        return found + [c for v in node.values() for c in _contexts(v)]
+    if isinstance(node, list):
+        return [c for v in node for c in _contexts(v)]
+    return []
+
+
+def test_jsonld_has_no_remote_context() -> None:
+    doc = json.loads(export(quads(), ExportFormat.JSONLD))
+    for context in _contexts(doc):
+        assert "http://" not in json.dumps(context) and "https://" not in json.dumps(context)
+    graphs = {n["@id"] for n in doc if "@graph" in n}
+    assert graphs == {"https://w3id.org/ecograph/graph/s1", "https://w3id.org/ecograph/graph/s2"}
+
+
+@pytest.mark.parametrize("fmt", list(ExportFormat))
+def test_round_trip_through_pyoxigraph(fmt: ExportFormat, nquads) -> None:
+    data = quads()
+    parsed = list(ox.parse(export(data, fmt), format=fmt.rdf_format))
+    expected = data if fmt.supports_datasets else [q.triple for q in data]
+    assert nquads(parsed) == nquads(expected)
+
+
+@pytest.mark.parametrize("fmt", list(ExportFormat))
+def test_round_trip_through_rdflib(fmt: ExportFormat) -> None:
+    body = export(quads(), fmt)
+    expected = rdflib.Dataset()
+    expected.parse(data=TRIG, format="trig")
+    if fmt.supports_datasets:
+        got = rdflib.Dataset()
+        got.parse(data=body, format=RDFLIB_FORMATS[fmt])
+        names = {g.identifier for g in expected.graphs() if len(g)}
+        assert names == {g.identifier for g in got.graphs() if len(g)}
+        for name in names:
+            assert isomorphic(expected.graph(name), got.graph(name)), name
+    else:
+        union = rdflib.Graph()
+        for s, p, o, _ in expected.quads((None, None, None, None)):
+            union.add((s, p, o))
+        got = rdflib.Graph().parse(data=body, format=RDFLIB_FORMATS[fmt])
+        assert isomorphic(union, got)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "syntax"),
+    [(ExportFormat.TURTLE, "turtle"), (ExportFormat.NTRIPLES, "ntriples"), (ExportFormat.TRIG, "trig")],
+)
+def test_rapper_accepts_the_output(fmt: ExportFormat, syntax: str, tmp_path: Path, rapper) -> None:
+    path = tmp_path / f"out.{fmt.file_extension}"
+    export(quads(), fmt, path)
+    result = rapper(path, syntax)
+    assert result.returncode == 0, result.stderr
+    expected = 11 if fmt.supports_datasets else 10
+    assert f"returned {expected} triples" in result.stderr
+
+
+def test_output_argument_decides_between_bytes_and_writing(tmp_path: Path) -> None:
+    body = export(quads(), ExportFormat.TURTLE)
+    assert isinstance(body, bytes)
+    path = tmp_path / "out.ttl"
+    assert export(quads(), ExportFormat.TURTLE, path) is None
+    assert path.read_bytes() == body
+    assert export(quads(), ExportFormat.TURTLE, str(path)) is None
+    buffer = io.BytesIO()
+    assert export(quads(), ExportFormat.TURTLE, buffer) is None
+    assert buffer.getvalue() == body
+
+
+def test_atomic_write_replaces_whole_file_and_leaves_no_temp(tmp_path: Path) -> None:
+    path = tmp_path / "x.ttl"
+    path.write_bytes(b"old content that is longer than the new one")
+    atomic_write(path, b"new")
+    assert path.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.ttl"]
+    assert oct(path.stat().st_mode & 0o777) == oct(0o644)
+
+
+def test_failed_atomic_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "x.ttl"
+    path.write_bytes(b"old")
+
+    def broken_replace(src: object, dst: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        export(quads(), ExportFormat.TURTLE, path)
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.ttl"]
