@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -214,11 +214,8 @@ class _Steps:
         self.report.steps.append(StepResult(name, time.perf_counter() - start, "; ".join(result) or "ok"))
 
 
-def _as_quads(result: object) -> list[ox.Quad]:
-    out = []
-    for s in result:  # a Store iterates as quads; a reasoner may also return triples
-        out.append(s if isinstance(s, ox.Quad) else ox.Quad(s.subject, s.predicate, s.object))
-    return out
+def _as_quads(statements: Iterable[ox.Quad | ox.Triple]) -> list[ox.Quad]:
+    return [s if isinstance(s, ox.Quad) else ox.Quad(s.subject, s.predicate, s.object) for s in statements]
 
 
 def _write(tmp: Path, name: str, data: list, fmt: ExportFormat, report: BuildReport) -> None:
@@ -313,7 +310,7 @@ def build(
                 r.append("skipped: ecograph.reason not available")
                 report.notes.append("reasoning skipped: ecograph-inferred.ttl is empty")
             else:
-                report.inferred = _as_quads(mod.reason(store))
+                report.inferred = _as_quads(mod.reason(store).inferred)
                 r.append(f"{len(report.inferred)} inferred statements")
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import os
+import sys
 from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional, TypeVar
 
@@ -140,14 +144,407 @@ def validate(
 
 
 @app.command()
+def reason(
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=1, help="Seconds before the reasoner is stopped.")
+    ] = 120.0,
+) -> None:
+    """Check the ontology and data for consistency with HermiT and list the inferred class memberships."""
+    from ecograph.reason import reason_project
+
+    result = _guard(lambda: reason_project(timeout=timeout))
+    out = _out()
+    out.print(f"[green]consistent[/]: ontology and data ({result.seconds:.1f} s)")
+    memberships = result.memberships(prefixed=True)
+    table = Table(title=f"inferred class memberships: {len(memberships)} individuals")
+    table.add_column("individual")
+    table.add_column("inferred classes")
+    for individual, classes in memberships.items():
+        table.add_row(escape(individual), escape(", ".join(classes)))
+    out.print(table)
+    others = len(result.inferred) - sum(len(c) for c in memberships.values())
+    out.print(f"{len(result.inferred)} inferred statements ({others} property values)")
+
+
+@app.command()
 def run(out: OutOption = None) -> None:
     """The main job: build everything and print a summary of the steps."""
 
     def action(progress: Callable[[str], None]) -> tuple[list[StepResult], BuildReport]:
         report = run_build(out, progress=progress)
         steps = list(report.steps)
+        from ecograph.query import catalogue_summary, run_catalogue
+
+        progress("queries")
+        runs = run_catalogue(report.store, inferred=report.inferred)
+        steps.append(StepResult("queries", sum(r.seconds for r in runs), catalogue_summary(runs)))
         # The query catalogue, chains and page steps append their StepResult here as they land.
         return steps, report
 
     steps, report = _guard(lambda: _with_status(action))
     _summary(steps, report)
+
+
+@app.command()
+def synth(
+    triples: Annotated[int, typer.Option("--triples", "-n", help="About how many statements to generate.")],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same size and seed give the same bytes.")] = 0,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", "-o", help="Output .trig or .nq file [default: build/synth-N.trig].")
+    ] = None,
+) -> None:
+    """Write a synthetic ecosystem graph of about N statements, plus FILE.expected.json with its exact counts."""
+    from ecograph.paths import display_path
+    from ecograph.synth import write_synth
+
+    result = _guard(lambda: write_synth(out, triples, seed))
+    _out().print(f"{escape(display_path(result.path))}  ({result.counts['triples']} statements, seed {seed})")
+
+
+@app.command()
+def publish(
+    endpoint: Annotated[
+        str, typer.Option("--endpoint", help="SPARQL 1.1 Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store.")
+    ],
+    graph: Annotated[
+        Optional[str], typer.Option("--graph", help="Upload only this named graph IRI (or 'default').")
+    ] = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Statements per request.")] = 50_000,
+    retries: Annotated[int, typer.Option("--retries", min=0, help="Retries of a failed request, with backoff.")] = 3,
+    files: Annotated[
+        Optional[list[Path]],
+        typer.Option("--file", help="Upload these RDF files instead of the project's graph (repeatable)."),
+    ] = None,
+) -> None:
+    """Upload the graph, each named graph to its own graph, with the Graph Store HTTP Protocol."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from ecograph.publish import publish as run_publish
+
+    columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=_err(), transient=True) as bar:
+        task = bar.add_task("uploading statements", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = _guard(
+            lambda: run_publish(endpoint, files, graph=graph, batch_size=batch_size, retries=retries, progress=progress)
+        )
+    _out().print(
+        f"{report.statements} statements in {len(report.graphs)} graphs, {report.requests} requests"
+        f" ({report.retries} retried) to {escape(endpoint)} in {report.seconds:.1f} s"
+    )
+
+
+class ChainFormat(str, Enum):
+    """Output formats of ``ecograph chains``."""
+
+    table = "table"
+    json = "json"
+
+
+class AnalysisFormat(str, Enum):
+    """Output formats of ``ecograph analyze``."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class GraphFormat(str, Enum):
+    """Output formats of ``ecograph export``."""
+
+    graphml = "graphml"
+    gexf = "gexf"
+
+
+def _named(iri: str, labels: dict[str, str]) -> str:
+    return labels.get(iri) or f"(unnamed) {iri.rsplit('/', 1)[-1]}"
+
+
+@app.command()
+def chains(
+    name: Annotated[Optional[str], typer.Argument(help="One chain [default: every chain].")] = None,
+    fmt: Annotated[ChainFormat, typer.Option("--format", "-f", help="Output format.")] = ChainFormat.table,
+) -> None:
+    """List every instance of the declared chains, each step with the source section that supports it."""
+    from ecograph.chains import run_chains
+
+    found = _guard(lambda: run_chains(name))
+    if fmt is ChainFormat.json:
+        typer.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        return
+    out = _out()
+    for chain_name, instances in found.items():
+        table = Table(title=f"{chain_name}: {len(instances)} instances")
+        for column in ("#", "from", "edge", "to", "source section"):
+            table.add_column(column)
+        for number, inst in enumerate(instances, start=1):
+            labels = inst["labels"]
+            if not inst["steps"]:
+                table.add_row(str(number), escape(_named(inst["start"], labels)), "", "", "")
+            for i, step in enumerate(inst["steps"]):
+                sources = "; ".join(s["title"] or s["section"] for s in step["sources"])
+                table.add_row(
+                    str(number) if i == 0 else "",
+                    escape(_named(step["from"], labels)),
+                    step["edge"],
+                    escape(_named(step["to"], labels)),
+                    escape(sources),
+                )
+            for fig in inst["figures"]:
+                text = f"{fig['indicator'].rsplit('indicator-', 1)[-1]} = {fig['value']} ({fig['year']})"
+                table.add_row("", "", "figure", escape(text), escape("; ".join(s["title"] for s in fig["sources"])))
+        out.print(table)
+
+
+@app.command()
+def analyze(
+    fmt: Annotated[AnalysisFormat, typer.Option("--format", "-f", help="Output format.")] = AnalysisFormat.table,
+    top: Annotated[int, typer.Option("--top", "-n", min=1, help="Rows per ranking.")] = 10,
+    write_rdf: Annotated[
+        bool, typer.Option("--write-rdf", help="Also write the scores as RDF with PROV to build/analysis.trig.")
+    ] = False,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="TriG file for --write-rdf.")] = None,
+    date: Annotated[
+        Optional[str], typer.Option("--date", help="Fixed prov:endedAtTime (ISO date-time) for reproducible RDF.")
+    ] = None,
+) -> None:
+    """Rank the actors by degree, PageRank and betweenness; find communities and brokers."""
+    from ecograph.analysis import csv_rows
+    from ecograph.analysis_rdf import run_analysis
+
+    result = _guard(lambda: run_analysis(top=top, write_rdf=write_rdf, out=out, ended_at=date))
+    if fmt is AnalysisFormat.json:
+        typer.echo(json.dumps({k: v for k, v in result.items() if k != "scores"}, indent=2, ensure_ascii=False))
+    elif fmt is AnalysisFormat.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerows(csv_rows(result))
+    else:
+        console = _out()
+        size = result["graph"]
+        console.print(f"{size['nodes']} nodes, {size['edges']} edges; ranked: {size['actors']} actors")
+        for ranking in [*result["rankings"], result["brokers"]]:
+            table = Table(title=f"{ranking['metric']} — {escape(ranking['method'])}", caption=escape(
+                f"counted: {ranking['counted']}. left out: {ranking['left_out']}"))
+            for column in ("#", "label", "kind", "value"):
+                table.add_column(column)
+            for row in ranking["rows"]:
+                table.add_row(str(row["rank"]), escape(row["label"]), row["kind"], str(row.get("value", row.get("score"))))
+            console.print(table)
+        comms = result["communities"]
+        table = Table(title=f"communities — {comms['count']} ({escape(comms['parameters'])})")
+        for column in ("#", "size", "members (best connected first)"):
+            table.add_column(column)
+        for row in comms["rows"]:
+            table.add_row(str(row["rank"]), str(row["size"]), escape(", ".join(row["labels"])))
+        console.print(table)
+    if result.get("rdf"):
+        from ecograph.paths import display_path
+
+        _err().print(f"wrote {escape(display_path(result['rdf']))}")
+
+
+@app.command("export")
+def export_graph(
+    fmt: Annotated[GraphFormat, typer.Option("--format", "-f", help="Output format.")] = GraphFormat.graphml,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", "-o", help="Output file [default: build/ecograph.<format>].")
+    ] = None,
+) -> None:
+    """Write the network projection for Gephi or Cytoscape (GraphML or GEXF)."""
+    from ecograph.graphio import export_projection
+    from ecograph.paths import display_path
+
+    path = _guard(lambda: export_projection(fmt.value, out))
+    _out().print(escape(display_path(path)))
+
+
+@app.command()
+def viz(
+    out: Annotated[
+        Optional[Path], typer.Option("--out", "-o", help="Output HTML file (default: build/ecograph.html).")
+    ] = None,
+    focus: Annotated[
+        Optional[str], typer.Option("--focus", help="Draw only the neighbourhood of this IRI or label.")
+    ] = None,
+    hops: Annotated[int, typer.Option("--hops", min=0, help="Radius of the --focus neighbourhood.")] = 1,
+    chain: Annotated[
+        Optional[list[str]], typer.Option("--chain", help="Also highlight this chain (repeatable).")
+    ] = None,
+    max_nodes: Annotated[
+        int, typer.Option("--max-nodes", min=1, help="Above this many nodes, draw one node per class.")
+    ] = 2000,
+    screenshot: Annotated[
+        Optional[Path], typer.Option("--screenshot", help="Also save a PNG of the page (needs chromium).")
+    ] = None,
+) -> None:
+    """Write the analysts' page: one self-contained HTML file that opens offline."""
+    from ecograph.paths import display_path
+    from ecograph.viz import write_page
+
+    report = _guard(
+        lambda: write_page(out, focus=focus, hops=hops, chain=chain, max_nodes=max_nodes, screenshot=screenshot)
+    )
+    drawn = f"{report.nodes} nodes, {report.edges} edges"
+    if report.aggregated:
+        drawn += f" (one per class: {report.graph_nodes} nodes, {report.graph_edges} edges aggregated)"
+    _out().print(f"{escape(display_path(report.path))}  ({report.size} bytes; {drawn}; size by {report.size_measure})")
+    for name, members in report.chains.items():
+        _out().print(f"chain {escape(name)}: {members} nodes highlighted")
+    if report.screenshot is not None:
+        _out().print(f"screenshot: {escape(display_path(report.screenshot))}")
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port; 0 picks a free one.")] = 7878,
+    host: Annotated[
+        str, typer.Option("--host", help="Interface to bind; other than loopback only when you mean it.")
+    ] = "127.0.0.1",
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds a query may run; then its worker is killed.")
+    ] = 10.0,
+    max_rows: Annotated[
+        int, typer.Option("--max-rows", min=1, help="Most rows (or triples) per answer; more are cut and flagged.")
+    ] = 10_000,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Query worker processes.")] = 2,
+) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint with a query page at /."""
+    from ecograph.serve import EndpointConfig, serve as run_endpoint
+
+    def ready(url: str) -> None:
+        typer.echo(f"SPARQL endpoint ready at {url}")
+        typer.echo(f"query page at {url.removesuffix('sparql')} (Ctrl-C stops)", err=True)
+        if host not in ("127.0.0.1", "::1", "localhost"):
+            _err().print(f"[yellow]note:[/] listening on {escape(host)}: other machines may reach this endpoint")
+        # The URL line is what scripts and tests wait for: make sure it leaves the buffer now.
+        sys.stdout.flush()
+
+    _guard(
+        lambda: run_endpoint(
+            EndpointConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers), ready
+        )
+    )
+
+
+QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
+
+
+@app.command("queries")
+def list_queries(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """List the saved SPARQL queries of queries/: name, kind and the question each answers."""
+    from ecograph.catalogue import load_catalogue
+
+    if fmt not in ("table", "json"):
+        _fail(f"--format must be table or json, not {fmt!r}", 2)
+    catalogue = _guard(load_catalogue)
+    if fmt == "json":
+        typer.echo(json.dumps([q.as_dict() for q in catalogue], indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(catalogue)} queries (run one with: ecograph query NAME)")
+    table.add_column("name", no_wrap=True)
+    for column in ("kind", "question", "parameters"):
+        table.add_column(column)
+    for q in catalogue:
+        params = ", ".join(p.name if p.default is None else f"{p.name}={p.default}" for p in q.parameters)
+        table.add_row(escape(q.name), q.kind, escape(q.question), escape(params))
+    _out().print(table)
+
+
+@app.command("query")
+def run_saved_query(
+    name: Annotated[str, typer.Argument(help="A catalogue query name, a .rq file, or - to read the query from stdin.")],
+    param: Annotated[
+        Optional[list[str]], typer.Option("--param", "-p", help="KEY=VALUE for a declared parameter (repeatable).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="|".join(QUERY_FORMATS))] = "table",
+    endpoint: Annotated[
+        Optional[str], typer.Option("--endpoint", help="Send the query to this SPARQL 1.1 endpoint URL instead.")
+    ] = None,
+    timeout: Annotated[Optional[float], typer.Option("--timeout", min=0.0, help="Seconds before giving up.")] = None,
+) -> None:
+    """Run a saved or ad-hoc SPARQL query on the graph (or an endpoint) and print the answer."""
+    from ecograph.query import run_named_query
+
+    if fmt not in QUERY_FORMATS:
+        _fail(f"--format must be one of {', '.join(QUERY_FORMATS)}, not {fmt!r}", 2)
+    result = _guard(lambda: run_named_query(name, param or [], endpoint=endpoint, timeout=timeout))
+    if fmt == "table":
+        headers, rows = result.table()
+        table = Table(title=escape(result.query.name), title_justify="left")
+        for h in headers:
+            table.add_column(escape(h), overflow="fold")
+        for row in rows:
+            table.add_row(*(escape(c) for c in row))
+        Console(highlight=False).print(table)  # wraps long cells instead of cutting them
+    else:
+        data = _guard(lambda: result.serialize(fmt))
+        sys.stdout.buffer.write(data if data.endswith(b"\n") or not data else data + b"\n")
+        sys.stdout.flush()
+    if result.query.kind == "violation" and result.size:
+        _fail(f"{result.size} violation{'s' if result.size != 1 else ''} found by {result.query.name}", 1)
+
+
+@app.command()
+def ingest(
+    files: Annotated[
+        list[Path], typer.Argument(help="CSV or XLSX tables named after their template (organisations.csv, statistics-2019.xlsx).")
+    ],
+    source: Annotated[Optional[str], typer.Option("--source", help="Source id for rows without a source cell.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check, convert and validate, but write nothing.")] = False,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", "-o", help="Output .trig file [default: graph/ingested/<source>.trig].")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text|json")] = "text",
+) -> None:
+    """Add facts from filled-in template tables to graph/: exit 0 done, 1 bad rows, 2 unreadable files."""
+    from ecograph.ingest import IngestFailed, ingest as run_ingest
+
+    if fmt not in ("text", "json"):
+        _fail(f"--format must be text or json, not {fmt!r}", 2)
+
+    def action() -> tuple[object, IngestFailed | None]:
+        try:
+            return run_ingest(files, source=source, out=out, dry_run=dry_run), None
+        except IngestFailed as e:
+            return None, e
+
+    result, failed = _guard(action)
+    if failed is not None:
+        if fmt == "json":
+            body = {"ok": False, "exit_code": failed.exit_code, "problems": [p.as_dict() for p in failed.problems]}
+            typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
+        else:
+            for problem in failed.problems:
+                _err().print(str(problem), markup=False, highlight=False)
+        _fail(str(failed), failed.exit_code)
+    if fmt == "json":
+        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    out_console = _out()
+    for t in result.tables:
+        out_console.print(f"read {escape(t.file)}: {t.rows} rows ({t.kind}{', ' + t.encoding if t.encoding else ''})")
+    verb = "would write" if result.dry_run else "wrote"
+    for o in result.outputs:
+        what = f"{verb} {escape(o.path)}" if o.changed else f"{escape(o.path)} unchanged"
+        out_console.print(f"{what}: {o.rows} rows from source {escape(o.source)}, {o.statements} statements")
+    for d in result.duplicates:
+        out_console.print(f"[yellow]check:[/] {escape(str(d))}")
+    for note in result.notes:
+        out_console.print(f"[yellow]note:[/] {escape(note)}")
+
+
+@app.command()
+def templates(
+    out_dir: Annotated[Path, typer.Argument(help="Directory to write the templates to.")],
+    examples: Annotated[bool, typer.Option("--examples/--no-examples", help="Also write the filled examples.")] = True,
+) -> None:
+    """Write the ingest templates (CSV, XLSX, CSVW metadata) and filled examples to a directory."""
+    from ecograph.ingest.templates import write_templates
+
+    for path in _guard(lambda: write_templates(out_dir, examples=examples)):
+        _out().print(escape(str(path)))

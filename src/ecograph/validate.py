@@ -1,0 +1,312 @@
+"""Validate the data: SHACL shapes (pySHACL) and SPARQL consistency checks, as one readable report."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import SH
+
+from ecograph.loading import load_dataset, load_ontology, store_from_files, to_rdflib
+from ecograph.namespaces import PREFIXES
+from ecograph.paths import ontology_dir
+
+__all__ = [
+    "SHAPES_NAMESPACE",
+    "Violation",
+    "ValidationReport",
+    "Check",
+    "shapes_file",
+    "load_checks",
+    "run_check",
+    "validate_store",
+    "validate_files",
+    "validate_project",
+]
+
+SHAPES_NAMESPACE = "https://w3id.org/ecograph/shapes#"
+_CURIES = {"ecosh": SHAPES_NAMESPACE, "sh": str(SH), **PREFIXES}
+_CHECK_SUFFIX = "-violation.rq"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule.
+
+    Attributes
+    ----------
+    focus_node : str
+        The node that breaks the rule, as a prefixed name where possible (``ecod:huibo``).
+    shape : str
+        The rule: a SHACL node shape (``ecosh:ObservationShape``) or a SPARQL check
+        (``check:parts-add-up``).
+    path : str or None
+        The property involved, if any.
+    value : str or None
+        The value found, if any.
+    message : str
+        What is wrong, in plain words.
+    """
+
+    focus_node: str
+    shape: str
+    path: str | None
+    value: str | None
+    message: str
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of a validation.
+
+    Attributes
+    ----------
+    conforms : bool
+        True when no shape and no check is violated.
+    violations : list of Violation
+        Every broken rule, sorted by focus node and rule.
+    text : str
+        A readable report: which node, which rule, what was found.
+    """
+
+    conforms: bool
+    violations: list[Violation] = field(default_factory=list)
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Check:
+    """A SPARQL consistency check: a SELECT that returns one row per violation.
+
+    The query binds ``?focus`` and may bind ``?path``, ``?value`` and ``?message``; it runs
+    with the union of all graphs as the default graph.
+
+    Attributes
+    ----------
+    name : str
+        File name without ``-violation.rq``, e.g. ``parts-add-up``.
+    description : str
+        The first line of the file's leading comment: what must hold.
+    query : str
+        The SPARQL text.
+    """
+
+    name: str
+    description: str
+    query: str
+
+    @property
+    def rule(self) -> str:
+        """The rule name used in reports, ``check:<name>``."""
+        return f"check:{self.name}"
+
+
+def shapes_file() -> Path:
+    """Return the SHACL shapes file, ``ontology/shapes.ttl``."""
+    return ontology_dir() / "shapes.ttl"
+
+
+def _curie(term: object) -> str:
+    text = term.value if isinstance(term, (ox.NamedNode, ox.Literal)) else str(term)
+    if isinstance(term, (ox.BlankNode, rdflib.BNode)):
+        return f"_:{text}"
+    if isinstance(term, (ox.NamedNode, rdflib.URIRef)):
+        for prefix, ns in sorted(_CURIES.items(), key=lambda kv: -len(kv[1])):
+            if text.startswith(ns) and re.fullmatch(r"[\w.-]*", text[len(ns):]):
+                return f"{prefix}:{text[len(ns):]}"
+    return text
+
+
+def _description(query: str) -> str:
+    for line in query.splitlines():
+        if line.startswith("#"):
+            return line.lstrip("# ").strip()
+        if line.strip():
+            break
+    return ""
+
+
+def load_checks(directory: Path | None = None) -> list[Check]:
+    """Read the consistency checks, ``ontology/checks/*-violation.rq``, sorted by name.
+
+    Parameters
+    ----------
+    directory : Path, optional
+        Where the queries are; defaults to ``ontology/checks`` of the project.
+
+    Returns
+    -------
+    list of Check
+    """
+    directory = ontology_dir() / "checks" if directory is None else directory
+    found = []
+    for path in sorted(directory.glob(f"*{_CHECK_SUFFIX}")):
+        query = path.read_text(encoding="utf-8")
+        found.append(Check(path.name[: -len(_CHECK_SUFFIX)], _description(query), query))
+    return found
+
+
+def run_check(check: Check, store: ox.Store) -> list[Violation]:
+    """Run one check over the union of all graphs of a store.
+
+    Parameters
+    ----------
+    check : Check
+        The check to run.
+    store : pyoxigraph.Store
+        Data and ontology (checks about qualifiers need the vocabularies).
+
+    Returns
+    -------
+    list of Violation
+        One per row; empty when the check holds.
+    """
+    out = []
+    for row in store.query(check.query, use_default_graph_as_union=True):
+        def get(name: str) -> object | None:
+            try:
+                return row[name]
+            except (KeyError, IndexError):
+                return None
+
+        path, value, message = get("path"), get("value"), get("message")
+        out.append(
+            Violation(
+                focus_node=_curie(get("focus")),
+                shape=check.rule,
+                path=None if path is None else _curie(path),
+                value=None if value is None else _curie(value),
+                message=message.value if isinstance(message, ox.Literal) else check.description,
+            )
+        )
+    return out
+
+
+@lru_cache(maxsize=4)
+def _shapes_graph(path: Path, mtime_ns: int) -> rdflib.Graph:
+    return rdflib.Graph().parse(path, format="turtle")
+
+
+def _owner(shapes: rdflib.Graph, shape: rdflib.term.Node) -> rdflib.term.Node:
+    # Anonymous property shapes are reported as the named node shape they belong to.
+    while isinstance(shape, rdflib.BNode):
+        parent = shapes.value(None, SH.property, shape)
+        if parent is None:
+            break
+        shape = parent
+    return shape
+
+
+def _message(results: rdflib.Graph, result: rdflib.term.Node) -> str:
+    messages = list(results.objects(result, SH.resultMessage))
+    english = [m for m in messages if getattr(m, "language", None) in ("en", None)]
+    return str((english or messages or ["(no message)"])[0])
+
+
+def _shacl(data: rdflib.Graph) -> list[Violation]:
+    from pyshacl import validate  # slow to import: only when validating
+
+    path = shapes_file()
+    shapes = _shapes_graph(path, path.stat().st_mtime_ns)
+    # inference="none": SHACL follows the ontology's rdfs:subClassOf triples (they are in the
+    # data graph) by itself, and RDFS inference would type every range value, hiding range errors.
+    _, results, _ = validate(
+        data, shacl_graph=shapes, inference="none", advanced=False, js=False, allow_warnings=False
+    )
+    out = []
+    # Only the report's own results: nested ones (sh:detail) repeat them from inside a sh:node.
+    for result in results.objects(None, SH.result):
+        path_node = results.value(result, SH.resultPath)
+        value = results.value(result, SH.value)
+        out.append(
+            Violation(
+                focus_node=_curie(results.value(result, SH.focusNode)),
+                shape=_curie(_owner(shapes, results.value(result, SH.sourceShape))),
+                path=None if path_node is None else _curie(path_node),
+                value=None if value is None else _curie(value),
+                message=_message(results, result),
+            )
+        )
+    return out
+
+
+def _report(violations: list[Violation], statements: int, checks: int) -> str:
+    if not violations:
+        return f"conforms: {statements} statements meet every SHACL shape and {checks} consistency checks"
+    lines = [f"{len(violations)} violation{'s' if len(violations) != 1 else ''}:"]
+    for v in violations:
+        rule = v.shape if v.path is None else f"{v.shape} (property {v.path})"
+        lines.append(f"- {v.focus_node}")
+        lines.append(f"    rule:    {rule}")
+        if v.value is not None:
+            lines.append(f"    found:   {v.value}")
+        lines.append(f"    problem: {v.message}")
+    return "\n".join(lines)
+
+
+def validate_store(store: ox.Store) -> ValidationReport:
+    """Validate a store against the SHACL shapes and the consistency checks.
+
+    The ontology and vocabularies are added to a copy of the store (the store itself is not
+    changed), so the store may hold data only or data and ontology.
+
+    Parameters
+    ----------
+    store : pyoxigraph.Store
+        The data, facts in named graphs.
+
+    Returns
+    -------
+    ValidationReport
+    """
+    working = ox.Store()
+    working.extend(store)
+    working.extend(load_ontology())
+    checks = load_checks()
+    violations = _shacl(to_rdflib(working))
+    for check in checks:
+        violations.extend(run_check(check, working))
+    violations = sorted(set(violations), key=lambda v: (v.focus_node, v.shape, v.path or "", v.value or ""))
+    return ValidationReport(
+        conforms=not violations, violations=violations, text=_report(violations, len(store), len(checks))
+    )
+
+
+def validate_files(paths: Iterable[Path | str]) -> ValidationReport:
+    """Load RDF files (with the ontology) and validate them.
+
+    Parameters
+    ----------
+    paths : iterable of Path or str
+        TriG, Turtle, N-Triples or N-Quads files, or directories of them.
+
+    Returns
+    -------
+    ValidationReport
+
+    Raises
+    ------
+    InputError
+        A file cannot be read or parsed (the message names the file and line).
+    """
+    return validate_store(store_from_files(Path(p) for p in paths))
+
+
+def validate_project() -> ValidationReport:
+    """Validate every data file of the project (``graph/``).
+
+    Returns
+    -------
+    ValidationReport
+
+    Examples
+    --------
+    >>> validate_project().conforms
+    True
+    """
+    return validate_store(load_dataset())
