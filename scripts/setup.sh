@@ -12,6 +12,7 @@ command -v rapper >/dev/null 2>&1 || missing+=(raptor2-utils)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q . || missing+=(fonts-wqy-microhei)
 
 find_python() {
@@ -61,3 +62,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] ||
         { grep -v 'is ignored: it is neither a file nor a directory' || true; } >&2
     echo "$want" >"$stamp"
 fi
+
+# The endpoint's offline query page: YASGUI from its npm package, checked against a pinned hash.
+bash scripts/vendor-yasgui.sh

@@ -265,7 +265,7 @@ def _named(iri: str, labels: dict[str, str]) -> str:
 
 @app.command()
 def chains(
-    name: Annotated[Optional[str], typer.Argument(help="One chain [default: every chain].")] = None,
+    name: Annotated[Optional[str], typer.Argument(help="One chain (default: every chain).")] = None,
     fmt: Annotated[ChainFormat, typer.Option("--format", "-f", help="Output format.")] = ChainFormat.table,
 ) -> None:
     """List every instance of the declared chains, each step with the source section that supports it."""
@@ -306,7 +306,9 @@ def analyze(
     write_rdf: Annotated[
         bool, typer.Option("--write-rdf", help="Also write the scores as RDF with PROV to build/analysis.trig.")
     ] = False,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="TriG file for --write-rdf.")] = None,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", "-o", help="TriG file for --write-rdf (default: build/analysis.trig).")
+    ] = None,
     date: Annotated[
         Optional[str], typer.Option("--date", help="Fixed prov:endedAtTime (ISO date-time) for reproducible RDF.")
     ] = None,
@@ -350,7 +352,7 @@ def analyze(
 def export_graph(
     fmt: Annotated[GraphFormat, typer.Option("--format", "-f", help="Output format.")] = GraphFormat.graphml,
     out: Annotated[
-        Optional[Path], typer.Option("--out", "-o", help="Output file [default: build/ecograph.<format>].")
+        Optional[Path], typer.Option("--out", "-o", help="Output file (default: build/ecograph.graphml or .gexf).")
     ] = None,
 ) -> None:
     """Write the network projection for Gephi or Cytoscape (GraphML or GEXF)."""
