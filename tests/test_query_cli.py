@@ -65,7 +65,7 @@ def test_queries_json_lists_the_catalogue(cli: Invoke) -> None:
 def test_queries_table_shows_names_and_questions(cli: Invoke) -> None:
     result = cli("queries")
     assert result.exit_code == 0, result.output
-    assert "06-national-figures" in result.stdout and "31-asserted-defined-class-violation" in result.stdout
+    assert "06-national-figures" in result.stdout and "asserted-inferred-class-violation" in result.stdout
 
 
 def test_query_csv_reads_back(cli: Invoke) -> None:
@@ -212,7 +212,7 @@ def test_service_is_refused(cli: Invoke) -> None:
 
 
 def test_violation_query_exit_codes(cli: Invoke, monkeypatch: pytest.MonkeyPatch, seed_store: ox.Store) -> None:
-    name = "31-asserted-defined-class-violation"
+    name = "asserted-inferred-class-violation"
     assert cli("query", name, "-f", "csv").exit_code == 0
     bad = ox.Store()
     bad.extend(seed_store)

@@ -11,6 +11,7 @@ import rdflib
 from rdflib.namespace import RDF, SH
 from typer.testing import CliRunner
 
+from ecograph.catalogue import load_catalogue
 from ecograph.cli import app
 from ecograph.errors import InputError
 from ecograph.loading import load_dataset, load_ontology
@@ -150,6 +151,15 @@ def test_checks_are_the_files_in_ontology_checks() -> None:
     names = [c.name for c in load_checks()]
     assert names == sorted(CHECK_NAMES)
     assert all(c.description for c in load_checks())
+
+
+def test_checks_are_catalogue_queries_with_their_description() -> None:
+    # One home for integrity checks: the catalogue lists each check under its file name.
+    catalogue = {q.name: q for q in load_catalogue()}
+    for check in load_checks():
+        query = catalogue[f"{check.name}-violation"]
+        assert query.kind == "violation" and query.title and query.question, check.name
+        assert (query.description, query.text) == (check.description, check.query)
 
 
 @pytest.mark.parametrize("check", load_checks(), ids=lambda c: c.name)

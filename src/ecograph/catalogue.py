@@ -1,4 +1,4 @@
-"""The saved SPARQL queries of ``queries/``: their comment headers, parameters and lookup by name."""
+"""The saved SPARQL queries of ``queries/`` and ``ontology/checks/``: their comment headers, parameters and lookup by name."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from ecograph.errors import EcographError, InputError
 from ecograph.namespaces import PREFIXES
-from ecograph.paths import display_path, queries_dir
+from ecograph.paths import display_path, ontology_dir, queries_dir
 
 __all__ = [
     "KINDS",
@@ -21,6 +21,7 @@ __all__ = [
     "CatalogueQuery",
     "parse_query_text",
     "load_query_file",
+    "checks_dir",
     "load_catalogue",
     "find_query",
     "to_term",
@@ -413,13 +414,22 @@ def load_query_file(path: Path, *, require_header: bool = True) -> CatalogueQuer
     return parse_query_text(text, path.stem, path, require_header=require_header)
 
 
+def checks_dir() -> Path:
+    """Return ``ontology/checks/``, the integrity checks (``*-violation.rq``) that ``ecograph validate`` runs."""
+    return ontology_dir() / "checks"
+
+
 def load_catalogue(directory: Path | None = None) -> list[CatalogueQuery]:
-    """Load every ``*.rq`` file of a directory, sorted by name.
+    """Load the saved queries: ``queries/*.rq``, then the integrity checks ``ontology/checks/*-violation.rq``.
+
+    Each part is sorted by name; a query is named by its file name without ``.rq``
+    (``06-national-figures``, ``parts-add-up-violation``).
 
     Parameters
     ----------
     directory : Path, optional
-        Defaults to the project's ``queries/`` (none there: an empty catalogue).
+        Load every ``*.rq`` file of this directory only. Defaults to the project's
+        ``queries/`` and ``ontology/checks/`` (a missing directory adds nothing).
 
     Returns
     -------
@@ -428,22 +438,31 @@ def load_catalogue(directory: Path | None = None) -> list[CatalogueQuery]:
     Raises
     ------
     InputError
-        On the first file whose header or query is invalid, naming file and line.
+        On the first file whose header or query is invalid, naming file and line, or whose
+        name is already taken by another query.
 
     Examples
     --------
     >>> catalogue = load_catalogue()
-    >>> [q.kind for q in catalogue if q.name == "06-national-figures"]
-    ['select']
+    >>> [q.kind for q in catalogue if q.name in ("06-national-figures", "parts-add-up-violation")]
+    ['select', 'violation']
     """
     if directory is None:
-        directory = queries_dir()
-        if not directory.exists():  # a project without saved queries
-            return []
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise InputError(display_path(directory), "no such query directory")
-    return [load_query_file(p) for p in sorted(directory.glob("*.rq"))]
+        # A missing directory globs to nothing: a project without saved queries or checks.
+        paths = sorted(queries_dir().glob("*.rq")) + sorted(checks_dir().glob("*-violation.rq"))
+    else:
+        directory = Path(directory)
+        if not directory.is_dir():
+            raise InputError(display_path(directory), "no such query directory")
+        paths = sorted(directory.glob("*.rq"))
+    catalogue: list[CatalogueQuery] = []
+    for path in paths:
+        query = load_query_file(path)
+        taken = next((q for q in catalogue if q.name == query.name), None)
+        if taken is not None:
+            raise InputError(display_path(path), f"the name {query.name} is taken by {display_path(taken.path or path)}")
+        catalogue.append(query)
+    return catalogue
 
 
 def find_query(name: str, catalogue: list[CatalogueQuery] | None = None) -> CatalogueQuery:
@@ -499,13 +518,13 @@ def catalogue_markdown(catalogue: list[CatalogueQuery] | None = None) -> str:
     lines = [
         "# Query catalogue",
         "",
-        "<!-- Generated from queries/*.rq by ecograph.catalogue.catalogue_markdown(); do not edit by hand. -->",
+        "<!-- Generated from queries/*.rq and ontology/checks/*-violation.rq by ecograph.catalogue.catalogue_markdown(); do not edit by hand. -->",
         "",
         f"{len(catalogue)} saved SPARQL queries over the ecograph knowledge graph. Run one with",
         "`ecograph query NAME [--param KEY=VALUE ...] [--format table|csv|tsv|json|xml|ttl|nt|jsonld]`;",
         "list them with `ecograph queries`. Queries of kind *violation* are integrity checks that",
-        "must return no rows; *construct* queries return a graph. See the end of this page for",
-        "how queries are run.",
+        "must return no rows; they live in `ontology/checks/`, and `ecograph validate` runs them",
+        "too. *construct* queries return a graph. See the end of this page for how queries are run.",
         "",
         "| name | kind | question | parameters |",
         "|---|---|---|---|",

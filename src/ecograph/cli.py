@@ -215,6 +215,10 @@ def publish(
         Optional[list[Path]],
         typer.Option("--file", help="Upload these RDF files instead of the project's graph (repeatable)."),
     ] = None,
+    default_graph_iri: Annotated[
+        Optional[str],
+        typer.Option("--default-graph-iri", help="Send the default graph to this named graph (stores without ?default)."),
+    ] = None,
 ) -> None:
     """Upload the graph, each named graph to its own graph, with the Graph Store HTTP Protocol."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -229,7 +233,10 @@ def publish(
             bar.update(task, completed=done, total=total)
 
         report = _guard(
-            lambda: run_publish(endpoint, files, graph=graph, batch_size=batch_size, retries=retries, progress=progress)
+            lambda: run_publish(
+                endpoint, files, graph=graph, batch_size=batch_size, retries=retries, progress=progress,
+                default_graph_iri=default_graph_iri,
+            )
         )
     _out().print(
         f"{report.statements} statements in {len(report.graphs)} graphs, {report.requests} requests"
@@ -499,7 +506,7 @@ def ingest(
     source: Annotated[Optional[str], typer.Option("--source", help="Source id for rows without a source cell.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check, convert and validate, but write nothing.")] = False,
     out: Annotated[
-        Optional[Path], typer.Option("--out", "-o", help="Output .trig file [default: graph/ingested/<source>.trig].")
+        Optional[Path], typer.Option("--out", "-o", help="Output .trig file (default: graph/ingested/SOURCE.trig).")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text|json")] = "text",
 ) -> None:

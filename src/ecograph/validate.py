@@ -12,6 +12,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import SH
 
+from ecograph.catalogue import checks_dir, load_query_file
 from ecograph.loading import load_dataset, load_ontology, store_from_files, to_rdflib
 from ecograph.namespaces import PREFIXES
 from ecograph.paths import ontology_dir
@@ -84,14 +85,16 @@ class Check:
     """A SPARQL consistency check: a SELECT that returns one row per violation.
 
     The query binds ``?focus`` and may bind ``?path``, ``?value`` and ``?message``; it runs
-    with the union of all graphs as the default graph.
+    with the union of all graphs as the default graph. Its file opens with the query
+    catalogue's header (``# title:``, ``# description:``, ``# question:``, ``# kind: violation``),
+    so ``ecograph query NAME-violation`` runs it too.
 
     Attributes
     ----------
     name : str
         File name without ``-violation.rq``, e.g. ``parts-add-up``.
     description : str
-        The first line of the file's leading comment: what must hold.
+        What must hold: the header's ``# description:`` (its ``# title:`` if that is empty).
     query : str
         The SPARQL text.
     """
@@ -122,15 +125,6 @@ def _curie(term: object) -> str:
     return text
 
 
-def _description(query: str) -> str:
-    for line in query.splitlines():
-        if line.startswith("#"):
-            return line.lstrip("# ").strip()
-        if line.strip():
-            break
-    return ""
-
-
 def load_checks(directory: Path | None = None) -> list[Check]:
     """Read the consistency checks, ``ontology/checks/*-violation.rq``, sorted by name.
 
@@ -142,12 +136,17 @@ def load_checks(directory: Path | None = None) -> list[Check]:
     Returns
     -------
     list of Check
+
+    Raises
+    ------
+    InputError
+        A check whose header or query is invalid (see :func:`ecograph.catalogue.parse_query_text`).
     """
-    directory = ontology_dir() / "checks" if directory is None else directory
+    directory = checks_dir() if directory is None else Path(directory)
     found = []
     for path in sorted(directory.glob(f"*{_CHECK_SUFFIX}")):
-        query = path.read_text(encoding="utf-8")
-        found.append(Check(path.name[: -len(_CHECK_SUFFIX)], _description(query), query))
+        query = load_query_file(path)
+        found.append(Check(path.name[: -len(_CHECK_SUFFIX)], query.description or query.title, query.text))
     return found
 
 
