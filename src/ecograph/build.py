@@ -75,6 +75,8 @@ class BuildReport:
         Skipped steps and other remarks for the user.
     store : pyoxigraph.Store
         Asserted ontology (default graph) and data (named graphs), for later steps.
+    data, ontology : pyoxigraph.Store
+        The same two apart, for steps that must tell them apart (the projection).
     inferred : list of pyoxigraph.Quad
         The reasoner's output (empty when reasoning was skipped).
     """
@@ -84,6 +86,8 @@ class BuildReport:
     steps: list[StepResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     store: ox.Store | None = field(default=None, repr=False, compare=False)
+    data: ox.Store | None = field(default=None, repr=False, compare=False)
+    ontology: ox.Store | None = field(default=None, repr=False, compare=False)
     inferred: list[ox.Quad] = field(default_factory=list, repr=False, compare=False)
 
 
@@ -285,7 +289,7 @@ def build(
         store = ox.Store()
         store.extend(ontology)
         store.extend(data)
-        report.store = store
+        report.store, report.data, report.ontology = store, data, ontology
         r.append(
             f"{len(data_files())} data files, {len(data)} quads in {len(list(data.named_graphs()))} graphs; "
             f"{len(ontology_files())} ontology files, {len(ontology)} triples"

@@ -98,7 +98,7 @@ def main(
 
 
 OutOption = Annotated[
-    Optional[Path], typer.Option("--out", "-o", help="Output directory [default: build/ of the project].")
+    Optional[Path], typer.Option("--out", "-o", help="Output directory (default: build/ of the project).")
 ]
 
 
@@ -116,7 +116,7 @@ def build(out: OutOption = None) -> None:
 @app.command()
 def validate(
     files: Annotated[
-        Optional[list[Path]], typer.Argument(help="RDF files to validate [default: the whole project].")
+        Optional[list[Path]], typer.Argument(help="RDF files to validate (default: the whole project).")
     ] = None,
 ) -> None:
     """Validate the project (or FILE...) against the SHACL shapes: exit 0 conforms, 1 violations, 2 unreadable."""
@@ -168,21 +168,11 @@ def reason(
 
 @app.command()
 def run(out: OutOption = None) -> None:
-    """The main job: build everything and print a summary of the steps."""
+    """The main job: build, validate, reason, export, run the query catalogue, find the chains, draw the page."""
+    from ecograph.pipeline import run_main_job
 
-    def action(progress: Callable[[str], None]) -> tuple[list[StepResult], BuildReport]:
-        report = run_build(out, progress=progress)
-        steps = list(report.steps)
-        from ecograph.query import catalogue_summary, run_catalogue
-
-        progress("queries")
-        runs = run_catalogue(report.store, inferred=report.inferred)
-        steps.append(StepResult("queries", sum(r.seconds for r in runs), catalogue_summary(runs)))
-        # The query catalogue, chains and page steps append their StepResult here as they land.
-        return steps, report
-
-    steps, report = _guard(lambda: _with_status(action))
-    _summary(steps, report)
+    job = _guard(lambda: _with_status(lambda progress: run_main_job(out, progress=progress)))
+    _summary(job.steps, job.build)
 
 
 @app.command()
@@ -190,7 +180,7 @@ def synth(
     triples: Annotated[int, typer.Option("--triples", "-n", help="About how many statements to generate.")],
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same size and seed give the same bytes.")] = 0,
     out: Annotated[
-        Optional[Path], typer.Option("--out", "-o", help="Output .trig or .nq file [default: build/synth-N.trig].")
+        Optional[Path], typer.Option("--out", "-o", help="Output .trig or .nq file (default: build/synth-N.trig).")
     ] = None,
 ) -> None:
     """Write a synthetic ecosystem graph of about N statements, plus FILE.expected.json with its exact counts."""
