@@ -26,6 +26,7 @@ __all__ = [
     "find_query",
     "to_term",
     "catalogue_markdown",
+    "catalogue_table",
     "syntax_error_position",
     "reject_service",
 ]
@@ -526,15 +527,38 @@ def catalogue_markdown(catalogue: list[CatalogueQuery] | None = None) -> str:
         "must return no rows; they live in `ontology/checks/`, and `ecograph validate` runs them",
         "too. *construct* queries return a graph. See the end of this page for how queries are run.",
         "",
-        "| name | kind | question | parameters |",
-        "|---|---|---|---|",
     ]
+    lines += catalogue_table(catalogue).splitlines()
+    lines += ["", _ENGINE_NOTE.strip(), ""]
+    return "\n".join(lines)
+
+
+def catalogue_table(catalogue: list[CatalogueQuery] | None = None) -> str:
+    """Render the catalogue as a Markdown table of name, kind, question and parameters.
+
+    The README and ``docs/queries.md`` both show it; tests keep them in step.
+
+    Parameters
+    ----------
+    catalogue : list of CatalogueQuery, optional
+        Defaults to :func:`load_catalogue`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> catalogue_table().splitlines()[0]
+    '| name | kind | question | parameters |'
+    """
+    catalogue = load_catalogue() if catalogue is None else catalogue
+    lines = ["| name | kind | question | parameters |", "|---|---|---|---|"]
     for q in catalogue:
         params = ", ".join(
             f"`{p.name}` ({p.type}{'' if p.default is None else ', default ' + p.default})" for p in q.parameters
         )
         lines.append(f"| `{q.name}` | {q.kind} | {_cell(q.question)} | {_cell(params) or '–'} |")
-    lines += ["", _ENGINE_NOTE.strip(), ""]
     return "\n".join(lines)
 
 
@@ -557,6 +581,6 @@ _ENGINE_NOTE = """
   pyoxigraph's `substitutions`, never pasted into the query text. A parameter variable must
   be projected by the query. Without a value or default the variable stays free.
 - **Endpoints.** `--endpoint URL` sends the same query to any SPARQL 1.1 endpoint by HTTP POST
-  (form-encoded); the parameters travel as a trailing `VALUES` clause built from serialised
+  (form-encoded); the parameters travel as a `VALUES` clause at the start of the `WHERE` clause, built from serialised
   terms. Queries containing `SERVICE` are refused, locally and remotely.
 """
