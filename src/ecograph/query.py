@@ -33,6 +33,7 @@ from ecograph.namespaces import PREFIXES
 from ecograph.paths import build_dir
 
 __all__ = [
+    "json_term",
     "RESULT_FORMATS",
     "GRAPH_FORMATS",
     "QueryResult",
@@ -112,7 +113,8 @@ def compact(term: Term | None) -> str:
     return str(term)
 
 
-def _json_term(term: Term) -> dict[str, object]:
+def json_term(term: Term) -> dict[str, object]:
+    """Write one RDF term as a SPARQL 1.1 JSON results binding (RDF-star triples nest)."""
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
@@ -126,7 +128,7 @@ def _json_term(term: Term) -> dict[str, object]:
         return out
     return {
         "type": "triple",
-        "value": {k: _json_term(getattr(term, k)) for k in ("subject", "predicate", "object")},
+        "value": {k: json_term(getattr(term, k)) for k in ("subject", "predicate", "object")},
     }
 
 
@@ -193,7 +195,7 @@ class QueryResult:
     def _results_json(self) -> bytes:
         if self.form == "ask":
             return json.dumps({"head": {}, "boolean": bool(self.boolean)}).encode()
-        bindings = [{v: _json_term(t) for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+        bindings = [{v: json_term(t) for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
         return json.dumps({"head": {"vars": self.variables}, "results": {"bindings": bindings}}).encode()
 
     def serialize(self, format: str) -> bytes:

@@ -11,6 +11,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from ecograph.query import json_term
+
 __all__ = [
     "ResultFormat",
     "SOLUTION_FORMATS",
@@ -154,26 +156,6 @@ def _names(formats: Sequence[ResultFormat]) -> str:
     return ", ".join(f"{f.media_type} (format={f.name})" for f in formats)
 
 
-def _json_term(term: object) -> dict[str, object]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, object] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != _XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    if isinstance(term, ox.Triple):
-        return {
-            "type": "triple",
-            "value": {k: _json_term(getattr(term, k)) for k in ("subject", "predicate", "object")},
-        }
-    raise TypeError(f"unexpected RDF term {term!r}")
-
-
 def _xml_term(term: object) -> str:
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
@@ -231,7 +213,7 @@ def serialize_solutions(variables: Sequence[str], rows: Sequence[Sequence[object
     b's\\r\\nurn:x:a\\r\\n""\\r\\n'
     """
     if fmt.name == "json":
-        bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
+        bindings = [{v: json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
         doc = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
         return json.dumps(doc, ensure_ascii=False).encode()
     if fmt.name == "xml":
