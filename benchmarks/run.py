@@ -1,0 +1,359 @@
+"""Benchmark ecograph on synthetic graphs of growing size, side by side with raw pyoxigraph and rdflib.
+
+Usage::
+
+    python benchmarks/run.py [--sizes 10000,100000,1000000] [--with-10m] [--limit S] [--out DIR]
+
+Each step runs in its own child process (benchmarks/steps.py). The time shown is
+measured inside the child around the operation alone; the peak memory is the
+child's maximum resident set size from ``os.wait4`` (so it includes the Python
+interpreter and the imports: see the "interpreter + imports" row). A child that
+runs over ``--limit`` seconds is killed and shown as "> limit".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import select
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+STEPS = HERE / "steps.py"
+TOOLS = ("ecograph", "pyoxigraph", "rdflib")
+EXPORTS = ("TURTLE", "NTRIPLES", "TRIG", "JSONLD", "NQUADS")
+EXT = {"TURTLE": "ttl", "NTRIPLES": "nt", "TRIG": "trig", "JSONLD": "jsonld", "NQUADS": "nq"}
+
+# Targets at 10^6 statements, from docs/scale.md.
+TARGET_SIZE = 1_000_000
+TARGET_SECONDS = {"load": 60.0, "export": 120.0, "query": 10.0, "validate": 300.0, "chains": 60.0, "page": 60.0}
+TARGET_PEAK_MB = 4096.0
+TARGET_GROWTH = 200.0  # 100x the data may cost at most 200x the time (near-linear)
+
+
+@dataclass
+class Cell:
+    """One measurement: time and peak memory, or why there is none."""
+
+    seconds: float | None = None
+    peak_mb: float | None = None
+    note: str = ""
+
+    def __str__(self) -> str:
+        if self.seconds is None:
+            return self.note or "—"
+        text = f"{self.seconds:.2f} s"
+        if self.peak_mb is not None:
+            text += f" · {self.peak_mb:,.0f} MB"
+        return text
+
+
+@dataclass
+class Row:
+    """A step measured with one or more tools."""
+
+    step: str
+    kind: str
+    cells: dict[str, Cell] = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass
+class Child:
+    """What a child process reported."""
+
+    spec: dict
+    lines: list[dict]
+    peak_mb: float
+    timed_out: bool
+    error: str
+
+
+def run_child(spec: dict, first_limit: float, each_limit: float | None = None) -> Child:
+    """Run one step in a child; stop it when a line takes longer than its limit.
+
+    ``first_limit`` bounds the wait for the first line, ``each_limit`` (default:
+    the same) each later one. Peak memory comes from ``os.wait4``'s rusage of
+    this very child (ru_maxrss, KiB on Linux).
+    """
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([sys.executable, str(STEPS), json.dumps(spec)], stdout=subprocess.PIPE, stderr=err, env=env)
+        fd = proc.stdout.fileno()  # type: ignore[union-attr]
+        lines: list[dict] = []
+        buf = b""
+        deadline = time.monotonic() + first_limit
+        timed_out = False
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                proc.kill()
+                timed_out = True
+                break
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if not ready:
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            buf += chunk
+            while b"\n" in buf:
+                line, buf = buf.split(b"\n", 1)
+                lines.append(json.loads(line))
+                deadline = time.monotonic() + (each_limit if each_limit is not None else first_limit)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        proc.stdout.close()  # type: ignore[union-attr]
+        err.seek(0)
+        tail = err.read().decode(errors="replace").strip().splitlines()
+    error = "" if proc.returncode == 0 or timed_out else (tail[-1] if tail else f"exit {proc.returncode}")
+    return Child(spec, lines, usage.ru_maxrss / 1024, timed_out, error)
+
+
+def cell(child: Child, limit: float, name: str | None = None) -> Cell:
+    """The cell for one line of a child (the first one when ``name`` is None)."""
+    for line in child.lines:
+        if name is None or line["name"] == name:
+            if line["name"] == "n/a":
+                return Cell(note=line["result"])
+            return Cell(line["seconds"], child.peak_mb, line["result"])
+    if child.timed_out:
+        return Cell(note=f"> {limit:g} s")
+    return Cell(note=f"failed: {child.error[:80]}" if child.error else "n/a")
+
+
+def run_queries(tool: str, path: Path, queries: list[str], limit: float, step_limit: float, max_timeouts: int) -> list[Child]:
+    """Run the queries in order in children; a query over the limit is skipped and the rest go on in a new child.
+
+    After ``max_timeouts`` queries over the limit the remaining ones are not run.
+    """
+    children: list[Child] = []
+    todo = list(queries)
+    while todo and sum(c.timed_out for c in children) < max_timeouts:
+        child = run_child({"step": "queries", "tool": tool, "path": str(path), "names": todo}, step_limit, limit)
+        children.append(child)
+        done = {line["name"] for line in child.lines}
+        if not child.timed_out or "ready" not in done:
+            break
+        todo = [n for n in todo if n not in done][1:]  # the first one not done is the one that ran over
+    return children
+
+
+def query_cell(children: list[Child] | None, name: str, limit: float, step_limit: float) -> Cell:
+    """The cell of one query, from the children that ran the catalogue."""
+    if children is None:
+        return Cell(note="not run: graph load over the limit")
+    for child in children:
+        if any(line["name"] == name for line in child.lines):
+            return cell(child, limit, name)
+    for child in children:
+        done = {line["name"] for line in child.lines}
+        if child.timed_out and "ready" not in done:
+            return Cell(note=f"not run: load > {step_limit:g} s")
+        if child.timed_out and name == _first_missing(child, name):
+            return Cell(note=f"> {limit:g} s")
+    last = children[-1] if children else None
+    if last is not None and last.error:
+        return Cell(note=f"failed: {last.error[:80]}")
+    if last is not None and not last.timed_out and name in last.spec.get("names", []):
+        return Cell(note="n/a (left the catalogue during the run)")
+    return Cell(note="not run: too many queries over the limit")
+
+
+def _first_missing(child: Child, name: str) -> str | None:
+    todo = child.spec.get("names", [])
+    done = {line["name"] for line in child.lines}
+    return next((n for n in todo if n not in done), None)
+
+
+def info(step_limit: float) -> dict:
+    """Library versions and catalogue query names, from a child (the parent stays small, see run_child)."""
+    child = run_child({"step": "info"}, step_limit)
+    if not child.lines:
+        raise SystemExit(f"cannot import ecograph: {child.error}")
+    return json.loads(child.lines[0]["result"])
+
+
+def generate(path: Path, size: int, seed: int, limit: float) -> tuple[Cell, int]:
+    child = run_child({"step": "generate", "path": str(path), "size": size, "seed": seed}, max(limit, size / 20_000))
+    statements = next((int(line["result"]) for line in child.lines if line["name"] == "statements"), 0)
+    return cell(child, limit, "generate"), statements
+
+
+def bench_size(size: int, args: argparse.Namespace, queries: list[str], source: str) -> list[Row]:
+    out: Path = args.out
+    limit, step_limit = args.limit, args.step_limit
+    path = out / f"synth-{size}.trig"
+    rows: list[Row] = []
+    gen, statements = generate(path, size, args.seed, limit)
+    rows.append(Row("generate (synth)", "generate", {"ecograph": gen}, f"{statements:,} statements"))
+    noop = run_child({"step": "noop"}, limit)
+    rows.append(Row("interpreter + imports", "baseline", {"ecograph": Cell(0.0, noop.peak_mb)}, "memory floor of every child"))
+
+    load = Row("load", "load")
+    for tool in TOOLS:
+        child = run_child({"step": "load", "tool": tool, "path": str(path)}, limit if tool == "rdflib" else step_limit)
+        load.cells[tool] = cell(child, limit)
+    rows.append(load)
+
+    for step, sample_size in (("validate", args.validate_sample), ("reason", args.reason_sample)):
+        target = path
+        note = "whole graph"
+        if size > sample_size:
+            target = out / f"synth-{sample_size}.trig"
+            generate(target, sample_size, args.seed, limit)
+            note = f"on a {sample_size:,}-statement sample (same generator and seed)"
+        child = run_child({"step": step, "path": str(target)}, step_limit)
+        rows.append(Row(step, step, {"ecograph": cell(child, step_limit)}, note))
+
+    export_dir = out / f"export-{size}"
+    export_dir.mkdir(parents=True, exist_ok=True)
+    for fmt in EXPORTS:
+        row = Row(f"export {EXT[fmt]}", "export")
+        for tool in ("ecograph", "pyoxigraph"):
+            target = export_dir / f"{tool}.{EXT[fmt]}"
+            child = run_child({"step": "export", "tool": tool, "format": fmt, "path": str(path), "out": str(target)}, step_limit)
+            row.cells[tool] = cell(child, step_limit)
+            target.unlink(missing_ok=True)
+        if fmt in ("TURTLE", "NTRIPLES"):
+            row.note = "raw pyoxigraph keeps duplicate triples across graphs"
+        rows.append(row)
+
+    if queries:
+        results: dict[str, list[Child] | None] = {}
+        for tool in TOOLS:
+            loaded = load.cells["pyoxigraph" if tool == "ecograph" else tool]
+            results[tool] = None if loaded.seconds is None else run_queries(tool, path, queries, limit, step_limit, args.max_timeouts)
+        for name in queries:
+            row = Row(f"query {name}", "query", note="")
+            for tool, children in results.items():
+                row.cells[tool] = query_cell(children, name, limit, step_limit)
+            rows.append(row)
+        rows.append(Row("queries: peak memory (load + all queries)", "baseline",
+                        {t: Cell(0.0, max(c.peak_mb for c in cs)) for t, cs in results.items() if cs}))
+    else:
+        rows.append(Row("catalogue queries", "query", {"pyoxigraph": Cell(note=source), "rdflib": Cell(note=source)}))
+
+    for step in ("projection", "chains", "analysis", "page"):
+        spec = {"step": step, "path": str(path), "out": str(out / f"page-{size}.html")}
+        child = run_child(spec, step_limit)
+        note = "on the networkx projection (projection time not included)" if step != "projection" else ""
+        rows.append(Row(step, step, {"ecograph": cell(child, step_limit)}, note))
+    return rows
+
+
+def markdown(size: int, rows: list[Row]) -> str:
+    lines = [f"### {size:,} statements", "", "| step | ecograph | pyoxigraph (raw) | rdflib | note |", "|---|---|---|---|---|"]
+    for row in rows:
+        cells = [str(row.cells[t]) if t in row.cells else "" for t in TOOLS]
+        note = row.note
+        first = row.cells.get("ecograph")
+        if row.kind in ("validate", "reason", "projection", "chains", "analysis", "page") and first and first.seconds is not None:
+            note = "; ".join(n for n in (first.note, note) if n)
+        if row.kind == "query":
+            answers = {t: c.note for t, c in row.cells.items() if c.seconds is not None}
+            note = next(iter(answers.values()), note)
+            if len(set(answers.values())) > 1:
+                note = "answers differ: " + ", ".join(f"{t} {a}" for t, a in answers.items())
+        lines.append(f"| {row.step} | " + " | ".join(cells) + f" | {note} |")
+    return "\n".join(lines) + "\n"
+
+
+def growth(results: dict[int, list[Row]]) -> str:
+    sizes = sorted(results)
+    small, large = sizes[0], sizes[-1]
+    if small == large:
+        return ""
+    factor = large / small
+    lines = [f"### Growth from {small:,} to {large:,} statements (data x{factor:g})", "",
+             "| step | tool | time small | time large | growth |", "|---|---|---|---|---|"]
+    by_step = {r.step: r for r in results[small]}
+    for row in results[large]:
+        before = by_step.get(row.step)
+        if before is None or row.kind in ("baseline",):
+            continue
+        for tool, c in row.cells.items():
+            b = before.cells.get(tool)
+            if c.seconds and b and b.seconds:
+                lines.append(f"| {row.step} | {tool} | {b.seconds:.3f} s | {c.seconds:.2f} s | x{c.seconds / b.seconds:.0f} |")
+    return "\n".join(lines) + "\n"
+
+
+def targets(results: dict[int, list[Row]], small: int | None) -> str:
+    if TARGET_SIZE not in results:
+        return f"Targets are checked at {TARGET_SIZE:,} statements: not run (add it to --sizes).\n"
+    lines = [f"### Targets at {TARGET_SIZE:,} statements", "", "| target | measured | met |", "|---|---|---|"]
+    rows = results[TARGET_SIZE]
+    for row in rows:
+        limit = TARGET_SECONDS.get(row.kind)
+        c = row.cells.get("ecograph") or row.cells.get("pyoxigraph")
+        if limit is None or c is None:
+            continue
+        measured = str(c)
+        met = "yes" if c.seconds is not None and c.seconds <= limit else ("n/a" if "n/a" in c.note else "NO")
+        lines.append(f"| {row.step} ≤ {limit:g} s | {measured} | {met} |")
+    peak = max((c.peak_mb for r in rows for t, c in r.cells.items() if t != "rdflib" and c.peak_mb), default=0.0)
+    lines.append(f"| peak memory of any ecograph/pyoxigraph step ≤ {TARGET_PEAK_MB:,.0f} MB | {peak:,.0f} MB | {'yes' if peak <= TARGET_PEAK_MB else 'NO'} |")
+    if small is not None and small in results:
+        before = {r.step: r for r in results[small]}
+        for row in rows:
+            if row.kind not in ("load", "export"):
+                continue
+            c, b = row.cells.get("ecograph"), before.get(row.step, Row("", "")).cells.get("ecograph")
+            if c and b and c.seconds and b.seconds:
+                g = c.seconds / b.seconds
+                lines.append(f"| {row.step} growth x{TARGET_SIZE // small} data ≤ x{TARGET_GROWTH:g} time | x{g:.0f} | {'yes' if g <= TARGET_GROWTH else 'NO'} |")
+    return "\n".join(lines) + "\n"
+
+
+def machine(versions: dict[str, str]) -> str:
+    mem = ""
+    try:
+        with open("/proc/meminfo") as f:
+            mem = f"{int(f.readline().split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    libs = ", ".join(f"{k} {v}" for k, v in versions.items() if k != "python")
+    return (f"Machine: {platform.machine()}, {os.cpu_count()} CPUs (nproc), {mem} RAM, "
+            f"Python {versions.get('python', '?')}, {libs}.\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated graph sizes (statements)")
+    parser.add_argument("--with-10m", action="store_true", help="also run 10,000,000 statements")
+    parser.add_argument("--limit", type=float, default=120.0, help="seconds before a rdflib step or a query is stopped")
+    parser.add_argument("--step-limit", type=float, default=600.0, help="seconds before any other step is stopped")
+    parser.add_argument("--max-timeouts", type=int, default=2, help="per tool, stop running queries after this many ran over --limit")
+    parser.add_argument("--out", type=Path, default=HERE / "out", help="where graphs and results go (git-ignored)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--validate-sample", type=int, default=100_000, help="validate at most this many statements")
+    parser.add_argument("--reason-sample", type=int, default=20_000, help="reason over at most this many statements")
+    args = parser.parse_args(argv)
+    sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()} | ({10_000_000} if args.with_10m else set()))
+    args.out.mkdir(parents=True, exist_ok=True)
+    about = info(args.step_limit)
+    queries, source = about["queries"], about["source"]
+    print(machine(about["versions"]))
+    results: dict[int, list[Row]] = {}
+    for size in sizes:
+        results[size] = bench_size(size, args, queries, source)
+        print(markdown(size, results[size]), flush=True)
+    print(growth(results))
+    small = 10_000 if 10_000 in results else min(results)
+    print(targets(results, small))
+    dump = {str(s): [{"step": r.step, "note": r.note, **{t: vars(c) for t, c in r.cells.items()}} for r in rows] for s, rows in results.items()}
+    (args.out / "results.json").write_text(json.dumps(dump, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

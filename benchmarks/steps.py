@@ -1,0 +1,292 @@
+"""One benchmark step, run in a child process: ``python benchmarks/steps.py '<json spec>'``.
+
+The child prints one JSON line per measurement (``{"name", "seconds", "result"}``);
+the time covers the operation only, not the interpreter start or the imports.
+The parent (benchmarks/run.py) reads the lines with a deadline, kills the child
+when it runs over, and takes the child's peak memory from ``os.wait4``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+__all__ = ["main", "NotBuilt"]
+
+
+class NotBuilt(Exception):
+    """A module the step needs does not exist (yet) or lacks the expected function."""
+
+
+def emit(name: str, seconds: float, result: str = "") -> None:
+    print(json.dumps({"name": name, "seconds": seconds, "result": result}), flush=True)
+
+
+@contextmanager
+def timed(name: str, result: Callable[[], str] | None = None) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    emit(name, time.perf_counter() - start, result() if result else "")
+
+
+def module(name: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as e:
+        if e.name and name.startswith(e.name):
+            raise NotBuilt(f"{name} not built") from e
+        raise
+
+
+def function(mod: Any, *names: str) -> Callable[..., Any]:
+    for name in names:
+        if callable(getattr(mod, name, None)):
+            return getattr(mod, name)
+    raise NotBuilt(f"{mod.__name__} has none of {', '.join(names)}")
+
+
+def oxigraph_store(path: str) -> Any:
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(path=path, format=ox.RdfFormat.TRIG if path.endswith(".trig") else ox.RdfFormat.N_QUADS)
+    return store
+
+
+def rdflib_dataset(path: str) -> Any:
+    import rdflib
+
+    ds = rdflib.Dataset(default_union=True)
+    ds.parse(path, format="trig" if path.endswith(".trig") else "nquads")
+    return ds
+
+
+# ------------------------------------------------------------------ steps
+
+
+def step_noop(spec: dict) -> None:
+    import pyoxigraph  # noqa: F401
+    import rdflib  # noqa: F401
+
+    import ecograph.loading  # noqa: F401
+
+    emit("noop", 0.0, "interpreter + imports")
+
+
+def step_info(spec: dict) -> None:
+    """Versions and the catalogue, so that the parent never imports the heavy libraries itself."""
+    import platform
+
+    versions = {"python": platform.python_version()}
+    for name in ("pyoxigraph", "rdflib", "pyshacl", "owlready2", "networkx"):
+        try:
+            versions[name] = importlib.import_module(name).__version__
+        except Exception:  # a missing optional library is simply not listed
+            pass
+    try:
+        from ecograph.catalogue import load_catalogue
+
+        queries, source = [q.name for q in load_catalogue()], "ecograph.catalogue"
+    except ModuleNotFoundError as e:
+        queries, source = [], f"n/a ({e.name} not built)"
+    emit("info", 0.0, json.dumps({"versions": versions, "queries": queries, "source": source}))
+
+
+def step_generate(spec: dict) -> None:
+    from ecograph.synth import write_synth
+
+    with timed("generate"):
+        result = write_synth(spec["path"], spec["size"], spec["seed"])
+    emit("statements", 0.0, str(result.counts["triples"]))
+
+
+def step_load(spec: dict) -> None:
+    tool, path = spec["tool"], spec["path"]
+    start = time.perf_counter()
+    if tool == "ecograph":
+        from ecograph.loading import store_from_files
+
+        n = len(store_from_files([Path(path)]))
+    elif tool == "pyoxigraph":
+        n = len(oxigraph_store(path))
+    else:
+        n = len(rdflib_dataset(path))
+    emit("load", time.perf_counter() - start, f"{n:,} statements")
+
+
+def step_validate(spec: dict) -> None:
+    validate = function(module("ecograph.validate"), "validate_files")
+    start = time.perf_counter()
+    result = validate([Path(spec["path"])])
+    emit("validate", time.perf_counter() - start, "conforms" if result.conforms else "violations")
+
+
+def step_reason(spec: dict) -> None:
+    reason = function(module("ecograph.reason"), "reason")
+    from ecograph.loading import store_from_files
+
+    store = store_from_files([Path(spec["path"])])
+    start = time.perf_counter()
+    result = reason(store)
+    state = "consistent" if result.consistent else "INCONSISTENT"
+    emit("reason", time.perf_counter() - start, f"{state}, {len(result.inferred):,} triples inferred")
+
+
+def step_export(spec: dict) -> None:
+    import pyoxigraph as ox
+
+    from ecograph.export import ExportFormat, export
+
+    path, fmt, out = spec["path"], ExportFormat[spec["format"]], Path(spec["out"])
+    store = oxigraph_store(path)
+    start = time.perf_counter()
+    if spec["tool"] == "ecograph":
+        export(store, fmt, out)
+    elif fmt.supports_datasets:
+        store.dump(str(out), fmt.rdf_format)
+    else:
+        # Raw baseline: every graph's triples, duplicates across graphs included.
+        triples = (ox.Triple(q.subject, q.predicate, q.object) for q in store)
+        ox.serialize(triples, str(out), fmt.rdf_format)
+    emit("export", time.perf_counter() - start, f"{out.stat().st_size / 1e6:.1f} MB")
+
+
+def _rdflib_term(term: Any) -> Any:
+    import pyoxigraph as ox
+    import rdflib
+
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    lang = term.language
+    return rdflib.Literal(term.value, lang=lang, datatype=None if lang else rdflib.URIRef(term.datatype.value))
+
+
+def _context() -> Any:
+    """The ontology and the seed graph, which the queries need besides the synthetic data.
+
+    ``rdfs:subClassOf*`` paths need the ontology, and parameter defaults name seed
+    entities (ecod:china, the Pujiang forum): with the seed every query has answers.
+    """
+    import pyoxigraph as ox
+
+    from ecograph.loading import load_dataset, load_ontology
+
+    store = ox.Store()
+    store.extend(load_ontology())
+    store.extend(load_dataset())
+    return store
+
+
+def step_queries(spec: dict) -> None:
+    """Load once, then run each catalogue query; one line per query so the parent can stop a slow one.
+
+    ``ecograph`` runs :func:`ecograph.query.run_query`; ``pyoxigraph`` the raw
+    ``Store.query`` and ``rdflib`` ``Dataset.query``, both with the same
+    parameter defaults and prefixes, over the union of the graphs.
+    """
+    import pyoxigraph as ox
+
+    from ecograph.catalogue import load_catalogue
+    from ecograph.namespaces import PREFIXES
+    from ecograph.query import bind_parameters, run_query
+
+    wanted = set(spec["names"])
+    catalogue = [q for q in load_catalogue() if q.name in wanted]
+    tool, path = spec["tool"], spec["path"]
+    start = time.perf_counter()
+    context = _context()
+    if tool == "rdflib":
+        store = rdflib_dataset(path)
+        store.parse(data=ox.serialize(context, format=ox.RdfFormat.N_QUADS), format="nquads")
+
+        def run(q: Any) -> int:
+            bindings = {k: _rdflib_term(v) for k, v in bind_parameters(q).items()}
+            result = store.query(q.text, initNs=PREFIXES, initBindings=bindings)
+            return int(bool(result.askAnswer)) if result.type == "ASK" else len(list(result))
+
+    else:
+        store = oxigraph_store(path)
+        store.extend(context)
+
+        def run(q: Any) -> int:
+            if tool == "ecograph":
+                return run_query(q, store).size
+            subs = {ox.Variable(k): v for k, v in bind_parameters(q).items()} or None
+            result = store.query(q.text, use_default_graph_as_union=True, prefixes=PREFIXES, substitutions=subs)
+            return int(bool(result)) if isinstance(result, ox.QueryBoolean) else len(list(result))
+
+    emit("ready", time.perf_counter() - start, "loaded")
+    for q in catalogue:
+        start = time.perf_counter()
+        rows = run(q)
+        emit(q.name, time.perf_counter() - start, f"{rows} rows")
+
+
+def _projection(path: str) -> Any:
+    project = function(module("ecograph.projection"), "project")
+    from ecograph.loading import store_from_files
+
+    return project(store_from_files([Path(path)]))
+
+
+def step_projection(spec: dict) -> None:
+    project = function(module("ecograph.projection"), "project")
+    from ecograph.loading import store_from_files
+
+    store = store_from_files([Path(spec["path"])])
+    start = time.perf_counter()
+    graph = project(store)
+    emit("projection", time.perf_counter() - start, f"{graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} edges")
+
+
+def step_chains(spec: dict) -> None:
+    chains = module("ecograph.chains")
+    find = function(chains, "find_chains")
+    graph = _projection(spec["path"])
+    start = time.perf_counter()
+    found = find(graph)
+    total = sum(len(v) for v in found.values()) if isinstance(found, dict) else len(found)
+    emit("chains", time.perf_counter() - start, f"{total} chain instances")
+
+
+def step_analysis(spec: dict) -> None:
+    analysis = module("ecograph.analysis")
+    analyze = function(analysis, "analyze")
+    graph = _projection(spec["path"])
+    start = time.perf_counter()
+    analyze(graph)
+    emit("analysis", time.perf_counter() - start, f"all metrics over {graph.number_of_nodes():,} nodes")
+
+
+def step_page(spec: dict) -> None:
+    viz = module("ecograph.viz")
+    write_page = function(viz, "write_page")
+    graph = _projection(spec["path"])
+    start = time.perf_counter()
+    report = write_page(Path(spec["out"]), graph=graph)
+    shown = "one node per class" if report.aggregated else f"{report.nodes:,} nodes"
+    emit("page", time.perf_counter() - start, f"{shown}, {report.size / 1e6:.1f} MB")
+
+
+STEPS: dict[str, Callable[[dict], None]] = {
+    name[len("step_"):]: fn for name, fn in globals().items() if name.startswith("step_")
+}
+
+
+def main(argv: list[str]) -> int:
+    spec = json.loads(argv[1])
+    try:
+        STEPS[spec["step"]](spec)
+    except NotBuilt as e:
+        print(json.dumps({"name": "n/a", "seconds": 0.0, "result": f"n/a ({e})"}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
