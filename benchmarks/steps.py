@@ -274,6 +274,52 @@ def step_page(spec: dict) -> None:
     emit("page", time.perf_counter() - start, f"{shown}, {report.size / 1e6:.1f} MB")
 
 
+def step_page_open(spec: dict) -> None:
+    """Open the written page in headless Chromium: wall time from navigation until it has drawn."""
+    browser = module("ecograph.viz.browser")
+    chromium, wait_ready = function(browser, "chromium"), function(browser, "wait_ready")
+    page = Path(spec["out"])
+    with chromium() as driver:
+        start = time.perf_counter()
+        driver.get(page.resolve().as_uri())
+        wait_ready(driver, timeout=120.0)
+        emit("page open", time.perf_counter() - start, f"{page.stat().st_size / 1e6:.1f} MB in Chromium")
+
+
+def step_main_job(spec: dict) -> None:
+    """What `ecograph run` does after validation and reasoning, in one process: its peak memory is the job's."""
+    from ecograph.chains import find_chains
+    from ecograph.export import ExportFormat, export
+    from ecograph.loading import load_ontology, store_from_files
+    from ecograph.projection import project
+    from ecograph.query import run_catalogue
+    from ecograph.viz import write_page
+
+    out = Path(spec["out"])
+    out.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    data, ontology = store_from_files([Path(spec["path"])]), load_ontology()
+    for fmt in ExportFormat:
+        export(data, fmt, out / f"ecograph.{fmt.file_extension}")
+    store = ox_union(data, ontology)
+    runs = run_catalogue(store)
+    graph = project(data, ontology=ontology)
+    found = find_chains(graph)
+    write_page(out / "ecograph.html", graph=graph)
+    ok = sum(r.ok for r in runs)
+    emit("main job", time.perf_counter() - start,
+         f"load, 5 exports, {ok}/{len(runs)} queries ok, {sum(len(v) for v in found.values())} chain instances, page")
+
+
+def ox_union(*stores: Any) -> Any:
+    import pyoxigraph as ox
+
+    union = ox.Store()
+    for store in stores:
+        union.extend(store)
+    return union
+
+
 STEPS: dict[str, Callable[[dict], None]] = {
     name[len("step_"):]: fn for name, fn in globals().items() if name.startswith("step_")
 }
