@@ -191,3 +191,47 @@ def test_failed_atomic_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pyt
         export(quads(), ExportFormat.TURTLE, path)
     assert path.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["x.ttl"]
+
+
+def test_terms_that_are_prefixes_of_others_sort_first_whatever_the_input_order() -> None:
+    # N-Triples lines are sorted as bytes; a term that is a prefix of another must still come first.
+    ex, label = ox.NamedNode(f"{EX}a"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    objects = [ox.Literal("A"), ox.Literal("A", language="en"), ox.Literal("A b"), ox.Literal("A", datatype=ox.NamedNode(f"{EX}t"))]
+    data = [ox.Triple(s, label, o) for s in (ex, ox.NamedNode(f"{EX}a-b"), ox.NamedNode(f"{EX}a/b")) for o in objects]
+    outputs = set()
+    for seed in range(3):
+        random.Random(seed).shuffle(data)
+        stmts = statements(data, ExportFormat.NTRIPLES)
+        keys = [(str(t.subject), str(t.predicate), str(t.object)) for t in stmts]
+        assert keys == sorted(keys) and len(keys) == 12
+        outputs.add(export(data, ExportFormat.NTRIPLES))
+    assert len(outputs) == 1
+
+
+def test_rdf_prefix_is_declared_only_when_rdf_type_is_not_just_the_predicate() -> None:
+    a, b = ox.NamedNode(f"{EX}a"), ox.NamedNode(f"{EX}b")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    as_predicate = export([ox.Triple(a, rdf_type, b)], ExportFormat.TURTLE).decode()
+    assert "@prefix rdf:" not in as_predicate and " a ecod:b" in as_predicate
+    as_object = export([ox.Triple(a, ox.NamedNode(f"{EX}p"), rdf_type)], ExportFormat.TURTLE).decode()
+    assert "@prefix rdf:" in as_object and "rdf:type" in as_object
+
+
+@pytest.mark.parametrize("fmt", [ExportFormat.TRIG, ExportFormat.NTRIPLES])
+def test_triples_in_the_input_are_default_graph_statements(fmt: ExportFormat) -> None:
+    data = quads()
+    default = [q for q in data if isinstance(q.graph_name, ox.DefaultGraph)]
+    mixed = [q.triple if isinstance(q.graph_name, ox.DefaultGraph) else q for q in data] + [default[0].triple]
+    assert export(mixed, fmt) == export(data, fmt)
+
+
+@pytest.mark.parametrize("fmt", list(ExportFormat))
+def test_statements_naming_their_own_graph_survive(fmt: ExportFormat, nquads) -> None:
+    data = TRIG + b"ecog:s1 { ecod:a ecod:p ecog:s1 . ecog:s1 ecod:p ecog:s1 . }"
+    store = ox.Store()
+    store.load(data, format=ox.RdfFormat.TRIG)
+    body = export(store, fmt)
+    assert body == export(list(store), fmt)
+    parsed = list(ox.parse(body, format=fmt.rdf_format))
+    expected = list(store) if fmt.supports_datasets else [q.triple for q in store]
+    assert nquads(parsed) == nquads(expected)

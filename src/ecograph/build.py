@@ -23,7 +23,7 @@ import rdflib
 from rdflib.namespace import DCTERMS, RDFS, SDO, SKOS
 
 from ecograph.errors import EcographError, ValidationFailed
-from ecograph.export import ExportFormat, export, statements
+from ecograph.export import ExportFormat, export
 from ecograph.loading import data_files, load_dataset, load_ontology, ontology_files
 from ecograph.paths import build_dir, ontology_dir
 
@@ -222,11 +222,21 @@ def _as_quads(statements: Iterable[ox.Quad | ox.Triple]) -> list[ox.Quad]:
     return [s if isinstance(s, ox.Quad) else ox.Quad(s.subject, s.predicate, s.object) for s in statements]
 
 
-def _write(tmp: Path, name: str, data: list, fmt: ExportFormat, report: BuildReport) -> None:
-    stmts = statements(data, fmt)
+_DISTINCT_TRIPLES = """SELECT (COUNT(*) AS ?n) WHERE {
+    SELECT DISTINCT ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } }"""
+
+
+def _count(data: ox.Store, fmt: ExportFormat) -> int:
+    """How many statements an export of ``data`` in ``fmt`` holds (the union merges repeated triples)."""
+    if fmt.supports_datasets:
+        return len(data)
+    return int(next(iter(data.query(_DISTINCT_TRIPLES)))["n"].value)
+
+
+def _write(tmp: Path, name: str, data: ox.Store, fmt: ExportFormat, report: BuildReport) -> None:
     path = tmp / name
-    export(stmts, fmt, path)
-    report.files.append(OutputFile(name, path.stat().st_size, len(stmts)))
+    export(data, fmt, path)
+    report.files.append(OutputFile(name, path.stat().st_size, _count(data, fmt)))
 
 
 def _swap(new: Path, out: Path) -> None:
@@ -321,10 +331,11 @@ def build(
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
         with steps.step("export") as r:
-            asserted = list(data)
             for name, fmt in DATA_EXPORTS:
-                _write(tmp, name, asserted, fmt, report)
-            _write(tmp, INFERRED_EXPORT[0], report.inferred, INFERRED_EXPORT[1], report)
+                _write(tmp, name, data, fmt, report)
+            inferred = ox.Store()
+            inferred.extend(report.inferred)
+            _write(tmp, INFERRED_EXPORT[0], inferred, INFERRED_EXPORT[1], report)
             r.append(f"{len(DATA_EXPORTS) + 1} files")
 
         with steps.step("document") as r:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from enum import Enum
 from pathlib import Path
 from typing import IO
@@ -18,7 +16,6 @@ from ecograph.namespaces import PREFIXES
 __all__ = ["ExportFormat", "export", "statements", "atomic_write"]
 
 Statement = ox.Quad | ox.Triple
-_RDF_TYPE_NT = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
 class ExportFormat(Enum):
@@ -46,26 +43,64 @@ class ExportFormat(Enum):
         return self.rdf_format.supports_datasets
 
 
-def _key(q: ox.Quad) -> tuple[str, str, str, str]:
-    # The default graph sorts first; str() of a term is its N-Triples form.
-    g = "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name)
-    return (g, str(q.subject), str(q.predicate), str(q.object))
+GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
 
-def _has_blank(key: tuple[str, str, str, str]) -> bool:
-    return key[0].startswith("_:") or key[1].startswith("_:") or key[3].startswith("_:")
+def _canonical(nquads: bytes) -> ox.Dataset:
+    # Parser-assigned blank node ids are random; RDFC-1.0 makes them a function of the data.
+    dataset = ox.Dataset(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return dataset
 
 
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    # Millions of small tuples would trigger the cyclic collector again and again; none of them is cyclic.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+def _graph_texts(data: ox.Store | Iterable[Statement]) -> list[tuple[bytes | None, bytes]]:
+    """N-Triples text of each graph, default graph (named None) first, then named graphs in order."""
+    default = ox.DefaultGraph()
+    if isinstance(data, ox.Store):
+        graphs = [default, *sorted(data.named_graphs(), key=str)]
+        names = [None if g == default else str(g).encode() for g in graphs]
+        texts = [data.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in graphs]
+    else:
+        by_graph: dict[GraphName, list[Statement]] = {default: []}
+        for s in data:
+            by_graph.setdefault(s.graph_name if isinstance(s, ox.Quad) else default, []).append(s)
+        graphs = [default, *sorted((g for g in by_graph if g != default), key=str)]
+        names = [None if g == default else str(g).encode() for g in graphs]
+        nquads = [ox.serialize(by_graph.pop(g), format=ox.RdfFormat.N_QUADS) for g in graphs]
+        # Only the graph name ends a line with " <name> .\n" (N-Triples escapes newlines in literals).
+        texts = [t if n is None else t.replace(b" " + n + b" .\n", b" .\n") for n, t in zip(names, nquads)]
+    return [(name, text) for name, text in zip(names, texts) if text]
+
+
+def _sorted_lines(text: bytes | Iterable[bytes]) -> bytes:
+    # Sorting N-Triples lines as bytes sorts by (subject, predicate, object) strings: a term that is
+    # a prefix of another is followed by a space, which sorts before anything that can continue a term.
+    lines = sorted(set(text.splitlines() if isinstance(text, bytes) else text))
+    lines.append(b"")  # so that the join ends with a newline without copying the text again
+    return b"\n".join(lines) if len(lines) > 1 else b""
+
+
+def _sorted_graphs(
+    data: ox.Store | Iterable[Statement], format: ExportFormat, *, canonical: bool = False
+) -> list[tuple[bytes | None, bytes]]:
+    """Sorted, deduplicated N-Triples text of each graph (None names the default graph), graphs in order."""
+    graphs = _graph_texts(data)
+    # A false alarm ("_:" inside a literal) only costs time: canonicalising changes no IRI or literal.
+    blank = not canonical and any(b"_:" in text or (name or b"").startswith(b"_:") for name, text in graphs)
+    if format.supports_datasets:
+        if blank:
+            return _sorted_graphs(_canonical(_nquads(graphs)), format, canonical=True)
+        return [(name, _sorted_lines(text)) for name, text in graphs]
+    if blank:
+        union = _canonical(b"".join(text for _, text in graphs))
+        graphs = [(None, ox.serialize(union, format=ox.RdfFormat.N_QUADS))]
+    text = _sorted_lines(line for _, text in graphs for line in text.splitlines())
+    return [(None, text)] if text else []
+
+
+def _nquads(graphs: list[tuple[bytes | None, bytes]]) -> bytes:
+    # N-Triples escapes newlines inside literals, so " .\n" only ever ends a statement.
+    return b"".join(text if name is None else text.replace(b" .\n", b" " + name + b" .\n") for name, text in graphs)
 
 
 def statements(data: ox.Store | Iterable[Statement], format: ExportFormat) -> list[Statement]:
@@ -82,33 +117,39 @@ def statements(data: ox.Store | Iterable[Statement], format: ExportFormat) -> li
     -------
     list of Quad (dataset formats) or Triple (the others)
         Sorted by graph, subject, predicate, object; blank nodes canonicalised (RDFC-1.0).
+
+    Examples
+    --------
+    >>> ex = "http://example.org/"
+    >>> a, p = ox.NamedNode(ex + "a"), ox.NamedNode(ex + "p")
+    >>> quads = [ox.Quad(a, p, ox.Literal("2"), ox.NamedNode(ex + "g")), ox.Quad(a, p, ox.Literal("1"))]
+    >>> [str(t.object) for t in statements(quads + quads, ExportFormat.TURTLE)]
+    ['"1"', '"2"']
     """
-    return _sorted_statements(data, format)[0]
+    text = _nquads(_sorted_graphs(data, format))
+    parsed = ox.parse(text, format=ox.RdfFormat.N_QUADS)
+    return list(parsed) if format.supports_datasets else [q.triple for q in parsed]
 
 
-def _sorted_statements(
-    data: ox.Store | Iterable[Statement], format: ExportFormat
-) -> tuple[list[Statement], list[tuple[str, str, str, str]]]:
-    with _no_gc():
-        quads = [s if isinstance(s, ox.Quad) else ox.Quad(s.subject, s.predicate, s.object) for s in data]
-        if not format.supports_datasets:
-            quads = [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
-        unique = {_key(q): q for q in quads}
-        if any(_has_blank(k) for k in unique):
-            # Parser-assigned blank node ids are random; RDFC-1.0 makes them a function of the data.
-            dataset = ox.Dataset(unique.values())
-            dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-            unique = {_key(q): q for q in dataset}
-        keys = sorted(unique)
-        ordered = [unique[k] for k in keys]
-    return (ordered if format.supports_datasets else [q.triple for q in ordered]), keys
+def _used_prefixes(graphs: list[tuple[bytes | None, bytes]], prefixes: Mapping[str, str]) -> dict[str, str]:
+    # Bytes searches over the N-Triples text run at C speed.
+    text = b"".join(text for _, text in graphs)
+    names = b"\n".join(name for name, _ in graphs if name)
+    # rdf:type as a predicate is written "a" and needs no prefix; as an object (" .\n" follows) it does.
+    rdf_type = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    type_object = b" " + rdf_type + b" .\n" in text
+    type_predicates = text.count(b" " + rdf_type + b" ")  # each holds one "<" and no other use can overlap it
 
+    def used(ns: str) -> bool:
+        iri = b"<" + ns.encode()
+        if iri in names:
+            return True
+        if rdf_type.startswith(iri):
+            return type_object or text.count(iri) > type_predicates
+        return iri in text
 
-def _used_prefixes(keys: list[tuple[str, str, str, str]], prefixes: Mapping[str, str]) -> dict[str, str]:
-    # Search the N-Triples text of every term at once (C speed); rdf:type is written "a" and needs no prefix.
-    text = "\n".join(part for g, s, p, o in keys for part in (g, s, "" if p == _RDF_TYPE_NT else p, o))
     # Only declare prefixes that are used, so the header does not depend on unrelated namespaces.
-    return {p: ns for p, ns in sorted(prefixes.items()) if f"<{ns}" in text}
+    return {p: ns for p, ns in sorted(prefixes.items()) if used(ns)}
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
@@ -162,9 +203,12 @@ def export(
     bytes or None
         The serialisation when ``output`` is None, else None.
     """
-    stmts, keys = _sorted_statements(data, format)
-    used = _used_prefixes(keys, prefixes or {})
-    body = ox.serialize(stmts, format=format.rdf_format, prefixes=used or None)
+    graphs = _sorted_graphs(data, format)
+    body = _nquads(graphs)
+    if format not in (ExportFormat.NTRIPLES, ExportFormat.NQUADS):
+        # Sorted N-Quads text is parsed back in order; the serialiser only adds abbreviations.
+        used = _used_prefixes(graphs, prefixes or {})
+        body = ox.serialize(ox.parse(body, format=ox.RdfFormat.N_QUADS), format=format.rdf_format, prefixes=used or None)
     if output is None:
         return body
     if hasattr(output, "write"):
