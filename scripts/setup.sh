@@ -13,6 +13,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v virtuoso-t >/dev/null 2>&1 || missing+=(virtuoso-opensource)
 command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q . || missing+=(fonts-wqy-microhei)
 
 find_python() {
@@ -41,7 +42,26 @@ if [ ${#missing[@]} -gt 0 ]; then
         echo "setup: installing ${missing[*]}" >&2
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq >/dev/null
+        policy_added=
+        if [[ " ${missing[*]} " == *" virtuoso-opensource "* ]]; then
+            # Preset the system database's DBA password (no prompt, never dba/dba); the tests run their own
+            # Virtuoso on loopback, so the system one must not start on public interfaces (1111, 8890):
+            # invoke-rc.d asks policy-rc.d, and 101 means "do not start".
+            vpw="$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
+            printf 'virtuoso-opensource-7 virtuoso-opensource-7/%s password %s\n' \
+                dba-password "$vpw" dba-password-again "$vpw" | debconf-set-selections
+            if [ ! -e /usr/sbin/policy-rc.d ]; then
+                printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy_added=1
+                trap 'rm -f /usr/sbin/policy-rc.d' EXIT  # also when the install fails
+            fi
+        fi
         apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+        [ -z "$policy_added" ] || { rm -f /usr/sbin/policy-rc.d; trap - EXIT; }
+        if [ -x /etc/init.d/virtuoso-opensource-7 ]; then
+            invoke-rc.d virtuoso-opensource-7 stop >/dev/null 2>&1 || true
+            update-rc.d virtuoso-opensource-7 disable >/dev/null 2>&1 || true
+            sed -i 's/^RUN=yes/RUN=no/' /etc/default/virtuoso-opensource-7 2>/dev/null || true
+        fi
     fi
 fi
 

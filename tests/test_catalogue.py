@@ -148,6 +148,7 @@ HEADER = "# title: T\n# description: D\n#   more\n# question: Q?\n"
         ("01-a", HEADER + "# kind: violation\nSELECT * { ?s ?p ?o }\n", None, "-violation"),
         ("01-a-violation", HEADER + "# kind: select\nSELECT * { ?s ?p ?o }\n", None, "-violation"),
         ("01-graph", HEADER + "# kind: construct\nCONSTRUCT WHERE { ?s ?p ?o }\n", None, "construct-"),
+        ("01-a", HEADER + "# kind: select\n# differs: virtuoso\nSELECT * { ?s ?p ?o }\n", 6, "'# differs: STORE -- reason'"),
     ],
 )
 def test_header_errors_name_file_and_line(tmp_path: Path, name: str, text: str, line: int | None, message: str) -> None:

@@ -512,13 +512,29 @@ def _endpoint_text(query: CatalogueQuery, bindings: dict[str, Term]) -> str:
     # str() of a pyoxigraph term is its N-Triples form, which is valid SPARQL: values are never pasted raw.
     names = " ".join(f"?{k}" for k in bindings)
     values = " ".join(str(v) for v in bindings.values())
-    # The VALUES block opens the WHERE clause so that the bindings are in scope for every FILTER,
-    # as they are when the embedded engine substitutes them.
+    # A VALUES block opens every WHERE clause, sub-selects included, so that the bindings are in
+    # scope for every FILTER and restrict every sub-select, as when the embedded engine substitutes
+    # them (a sub-select left unbound computes its answer for all values first: minutes at 10^6).
     code_only = re.sub(r"(?m)^\s*#.*$", lambda m: " " * len(m.group()), text)
-    where = re.search(r"(?i)\b(?:WHERE|ASK)\s*\{", code_only)
-    if where is None:
+    wheres = [m.end() for m in re.finditer(r"(?i)\b(?:WHERE|ASK)\s*\{", code_only)]
+    if not wheres:
         raise EcographError(f"{query.name}: cannot find the WHERE clause to bind {names}")
-    return f"{text[: where.end()]} VALUES ({names}) {{ ({values}) }}{text[where.end():]}"
+    block = f" VALUES ({names}) {{ ({values}) }}"
+    for end in reversed(wheres):
+        text = text[:end] + block + text[end:]
+    return text
+
+
+def _check_complete(endpoint: str, query: CatalogueQuery, headers: Mapping[str, str]) -> None:
+    # Virtuoso answers 200 with whatever it had when MaxQueryExecutionTime ran out (X-SQL-State: S1TAT)
+    # and silently cuts answers at ResultSetMaxRows (X-SPARQL-MaxRows): a partial answer must not pass for a whole one.
+    state = headers.get("X-SQL-State")
+    if state:
+        message = headers.get("X-SQL-Message", "")
+        raise EcographError(f"{endpoint} sent a partial answer to {query.name} (X-SQL-State: {state} {message}".rstrip() + ")")
+    cap = headers.get("X-SPARQL-MaxRows")
+    if cap:
+        raise EcographError(f"{endpoint} cut the answer to {query.name} at {cap} rows (X-SPARQL-MaxRows): raise the store's row limit")
 
 
 def _run_remote(
@@ -542,6 +558,7 @@ def _run_remote(
         with urllib.request.urlopen(request, timeout=60 if timeout is None else timeout) as response:
             body = response.read()
             media = response.headers.get_content_type()
+            _check_complete(endpoint, query, response.headers)
     except urllib.error.HTTPError as e:
         detail = " ".join(e.read().decode("utf-8", "replace").split())[:300]
         raise EcographError(f"{endpoint} answered {e.code} {e.reason}: {detail}") from e
@@ -559,6 +576,12 @@ def _run_remote(
             if fmt is None:
                 raise EcographError(f"{endpoint} sent {media}, not SPARQL results")
             answer = ox.parse_query_results(body, format=fmt)
+            if query.kind == "ask" and isinstance(answer, ox.QuerySolutions) and [v.value for v in answer.variables] == ["__ASK_RETVAL"]:
+                # Virtuoso 7 answers ASK with one row of an integer 1 or 0 instead of a boolean.
+                solutions = list(answer)
+                value = solutions[0][0] if solutions else None
+                yes = value is not None and value.value not in ("0", "false")
+                return QueryResult(query, "ask", boolean=yes, seconds=deadline.elapsed, bindings=bindings)
         return _collect(answer, query, deadline, bindings)
     except SyntaxError as e:
         raise EcographError(f"{endpoint} sent an unreadable {media} answer: {e}") from e
@@ -584,7 +607,7 @@ def run_query(
         Parameter values by name (text, converted to the declared type, or terms).
     endpoint : str, optional
         URL of a SPARQL 1.1 endpoint: the query is POSTed there (form-encoded) instead, with
-        the parameters as a trailing ``VALUES`` clause of serialised terms.
+        the parameters as a ``VALUES`` block of serialised terms opening every ``WHERE`` clause.
     timeout : float, optional
         Seconds. For an endpoint, the HTTP timeout (default 60). Locally, the time is checked
         as answers are read, so one answer that takes long to compute is not interrupted.
