@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,6 +11,7 @@ import pyoxigraph as ox
 
 from ecograph.analysis import DEFAULT_SAMPLE, DEFAULT_SEED, analyze
 from ecograph.errors import EcographError
+from ecograph.export import atomic_write
 from ecograph.namespaces import PREFIXES
 
 __all__ = ["ANALYSIS_NS", "ANALYSIS_GRAPH", "analysis_quads", "write_analysis_rdf", "run_analysis"]
@@ -97,13 +96,6 @@ def analysis_quads(result: Mapping[str, Any], *, ended_at: str | datetime | None
     return sorted(set(quads), key=str)
 
 
-def _readable(path: str) -> None:
-    """Give a temporary file the mode of a normally created one (mkstemp makes it private)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
-
-
 def write_analysis_rdf(quads: Iterable[ox.Quad], path: str | Path) -> Path:
     """Write quads as TriG, atomically (temporary file, then rename).
 
@@ -122,16 +114,7 @@ def write_analysis_rdf(quads: Iterable[ox.Quad], path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     prefixes = {k: PREFIXES[k] for k in ("ecod", "ecoc", "ecog", "prov", "rdfs", "xsd") if k in PREFIXES}
     prefixes["ecoa"] = ANALYSIS_NS
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            ox.serialize(list(quads), out, ox.RdfFormat.TRIG, prefixes=prefixes)
-        _readable(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    atomic_write(path, ox.serialize(list(quads), format=ox.RdfFormat.TRIG, prefixes=prefixes))
     return path
 
 

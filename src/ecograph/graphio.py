@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import io
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 import networkx as nx
 
 from ecograph.errors import EcographError
+from ecograph.export import atomic_write
 
 __all__ = ["FORMATS", "flatten", "write_graph", "export_projection"]
 
@@ -81,13 +81,6 @@ def flatten(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return flat
 
 
-def _readable(path: str) -> None:
-    """Give a temporary file the mode of a normally created one (mkstemp makes it private)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
-
-
 def write_graph(graph: nx.MultiDiGraph, path: str | Path, fmt: str | None = None) -> Path:
     """Write a projection to GraphML or GEXF atomically (temporary file, then rename).
 
@@ -110,19 +103,12 @@ def write_graph(graph: nx.MultiDiGraph, path: str | Path, fmt: str | None = None
         raise EcographError(f"unsupported graph format {fmt!r} (use {', '.join(FORMATS)})")
     flat = flatten(graph)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        if fmt == "graphml":
-            nx.write_graphml(flat, tmp, encoding="utf-8", prettyprint=True)
-        else:
-            nx.write_gexf(flat, tmp, encoding="utf-8", prettyprint=True)
-        _readable(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    buffer = io.BytesIO()
+    if fmt == "graphml":
+        nx.write_graphml(flat, buffer, encoding="utf-8", prettyprint=True)
+    else:
+        nx.write_gexf(flat, buffer, encoding="utf-8", prettyprint=True)
+    atomic_write(path, buffer.getvalue())
     return path
 
 

@@ -6,7 +6,6 @@ import base64
 import hashlib
 import importlib
 import json
-import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 import networkx as nx
 
 from ecograph.errors import EcographError
+from ecograph.export import atomic_write
 from ecograph.viz.scene import DEFAULT_MAX_NODES, Scene, build_scene
 
 __all__ = ["VIRTUOUS_CIRCLE", "PageReport", "build_page", "render_page", "write_page", "safe_json", "vis_network_js"]
@@ -282,19 +282,6 @@ def _pagerank(graph: nx.MultiDiGraph, max_nodes: int) -> dict[Any, float] | None
     return _scores(analysis.pagerank(graph))
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Not mkstemp: its 0600 mode would make the page unreadable to others; "x" still refuses to clobber.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "x", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def write_page(
     out: Path | None = None,
     *,
@@ -347,7 +334,8 @@ def write_page(
         max_nodes=max_nodes,
         title="ecograph" if focus is None else f"ecograph: {focus}",
     )
-    _atomic_write(out, html)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(out, html.encode("utf-8"))
     shot = None
     if screenshot is not None:
         from ecograph.viz.browser import screenshot_page
