@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 
 import pyoxigraph as ox
 import rdflib
@@ -27,7 +26,7 @@ from ecograph.export import ExportFormat, export
 from ecograph.loading import data_files, load_dataset, load_ontology, ontology_files
 from ecograph.paths import build_dir, ontology_dir
 
-__all__ = ["OutputFile", "StepResult", "BuildReport", "build", "optional_module", "ontology_html"]
+__all__ = ["OutputFile", "StepResult", "BuildReport", "build", "ontology_html"]
 
 Progress = Callable[[str], None]
 
@@ -89,27 +88,6 @@ class BuildReport:
     data: ox.Store | None = field(default=None, repr=False, compare=False)
     ontology: ox.Store | None = field(default=None, repr=False, compare=False)
     inferred: list[ox.Quad] = field(default_factory=list, repr=False, compare=False)
-
-
-def optional_module(name: str) -> ModuleType | None:
-    """Import a module that another part of the project may not have written yet.
-
-    Parameters
-    ----------
-    name : str
-        Dotted module name, e.g. ``"ecograph.validate"``.
-
-    Returns
-    -------
-    module or None
-        None only when that very module is missing; errors inside it propagate.
-    """
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as e:
-        if e.name == name:
-            return None
-        raise
 
 
 def _import_ontpub() -> type:
@@ -305,27 +283,26 @@ def build(
             f"{len(ontology_files())} ontology files, {len(ontology)} triples"
         )
 
-    if validate:
-        with steps.step("validate") as r:
-            mod = optional_module("ecograph.validate")
-            if mod is None:
-                r.append("skipped: ecograph.validate not available")
-                report.notes.append("validation skipped: ecograph.validate not available")
-            else:
-                result = mod.validate_store(store)
-                if not result.conforms:
-                    raise ValidationFailed(result.text, "validation failed: the data does not conform to the shapes")
-                r.append("conforms")
+    with steps.step("validate") as r:
+        if not validate:
+            r.append("skipped: not requested")
+        else:
+            from ecograph.validate import validate_store
 
-    if reason:
-        with steps.step("reason") as r:
-            mod = optional_module("ecograph.reason")
-            if mod is None:
-                r.append("skipped: ecograph.reason not available")
-                report.notes.append("reasoning skipped: ecograph-inferred.ttl is empty")
-            else:
-                report.inferred = _as_quads(mod.reason(store).inferred)
-                r.append(f"{len(report.inferred)} inferred statements")
+            result = validate_store(store)
+            if not result.conforms:
+                raise ValidationFailed(result.text, "validation failed: the data does not conform to the shapes")
+            r.append("conforms")
+
+    with steps.step("reason") as r:
+        if not reason:
+            r.append("skipped: not requested")
+            report.notes.append("reasoning skipped: ecograph-inferred.ttl is empty")
+        else:
+            from ecograph.reason import reason as run_reasoner
+
+            report.inferred = _as_quads(run_reasoner(store).inferred)
+            r.append(f"{len(report.inferred)} inferred statements")
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))

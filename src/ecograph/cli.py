@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ecograph import __version__
-from ecograph.build import BuildReport, StepResult, build as run_build, optional_module
+from ecograph.build import BuildReport, StepResult, build as run_build
 from ecograph.errors import EcographError, ValidationFailed, exit_code
 
 __all__ = ["app"]
@@ -122,18 +122,9 @@ def validate(
     """Validate the project (or FILE...) against the SHACL shapes: exit 0 conforms, 1 violations, 2 unreadable."""
 
     def action() -> tuple[bool, str]:
-        mod = optional_module("ecograph.validate")
-        if mod is None:
-            # Still worth parsing: an unreadable file is reported as file:line.
-            from ecograph.loading import load_dataset, load_ontology, store_from_files
+        from ecograph.validate import validate_files, validate_project
 
-            if files:
-                store_from_files(files)
-            else:
-                load_ontology()
-                load_dataset()
-            return True, "parsed only: ecograph.validate is not available yet"
-        result = mod.validate_files(files) if files else mod.validate_project()
+        result = validate_files(files) if files else validate_project()
         return result.conforms, result.text
 
     conforms, text = _guard(action)

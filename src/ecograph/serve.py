@@ -20,16 +20,14 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from ecograph.errors import EcographError
-from ecograph.loading import data_files, ontology_files, store_from_files
-from ecograph.paths import build_dir
+from ecograph.loading import store_from_files
 from ecograph.serve_describe import DESCRIPTION_PREFIXES, service_description, void_description
 from ecograph.serve_guard import QueryRefused, UpdateRefused, check_query
 from ecograph.serve_results import GRAPH_FORMATS, NotAcceptable, negotiate, serialize_triples
 from ecograph.serve_workers import Answer, PoolBusy, QueryTimeout, WorkerCrashed, WorkerPool
 
-__all__ = ["EndpointConfig", "Endpoint", "served_files", "served_store", "serve", "yasgui_dir"]
+__all__ = ["EndpointConfig", "Endpoint", "served_store", "serve", "yasgui_dir"]
 
-INFERRED_FILE = "ecograph-inferred.ttl"
 _MAX_BODY = 1 << 20
 _STATIC_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -89,23 +87,6 @@ class EndpointConfig:
             raise EcographError("--port must be between 0 and 65535")
 
 
-def served_files(out_dir: Path | None = None) -> list[Path]:
-    """List the files behind the served data when :mod:`ecograph.query` is not there.
-
-    Parameters
-    ----------
-    out_dir : Path, optional
-        Build directory holding ``ecograph-inferred.ttl``; defaults to ``build/``.
-
-    Returns
-    -------
-    list of Path
-        ``ontology/*.ttl`` (not the shapes), ``graph/**`` and the reasoner's output if built.
-    """
-    inferred = (build_dir() if out_dir is None else out_dir) / INFERRED_FILE
-    return ontology_files() + data_files() + ([inferred] if inferred.is_file() else [])
-
-
 def served_store(files: list[Path] | None = None) -> ox.Store:
     """Load exactly what the endpoint serves.
 
@@ -121,10 +102,8 @@ def served_store(files: list[Path] | None = None) -> ox.Store:
     """
     if files is not None:
         return store_from_files(files)
-    try:
-        from ecograph.query import default_store
-    except ImportError:
-        return store_from_files(served_files())
+    from ecograph.query import default_store
+
     return default_store()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import tempfile
@@ -161,14 +160,10 @@ def _names(checked: CheckedTables) -> list[tuple[str, str, str]]:
     return names
 
 
-def _validate(store: ox.Store) -> tuple[bool, str] | None:
-    try:
-        module = importlib.import_module("ecograph.validate")
-    except ModuleNotFoundError as e:
-        if e.name == "ecograph.validate":
-            return None
-        raise
-    result = module.validate_store(store)
+def _validate(store: ox.Store) -> tuple[bool, str]:
+    from ecograph.validate import validate_store
+
+    result = validate_store(store)
     return bool(result.conforms), str(result.text)
 
 
@@ -291,8 +286,6 @@ def ingest(
     verdict = _validate(store) if validate else (True, "")
     if not validate:
         result.notes.append("validation skipped on request: run `ecograph validate`")
-    elif verdict is None:
-        result.notes.append("validation skipped: ecograph.validate is not available")
     elif not verdict[0]:
         raise IngestFailed(
             [

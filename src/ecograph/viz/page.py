@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib
 import json
 from dataclasses import dataclass, field
 from importlib import resources
@@ -229,57 +228,30 @@ def build_page(
     return render_page(scene, title=title), scene
 
 
-def _optional(name: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as e:
-        if e.name != name:
-            raise
-        return None
-
-
 def _load_projection() -> nx.MultiDiGraph:
-    projection = _optional("ecograph.projection")
-    if projection is None:
-        raise EcographError("ecograph.projection is not available: cannot draw the graph")
-    return projection.load_projection()
+    from ecograph.projection import load_projection
+
+    return load_projection()
 
 
 def _chains(graph: nx.MultiDiGraph, wanted: list[str]) -> dict[str, list]:
     """Instances of each wanted chain; an unknown name is the chains module's error."""
-    chains = _optional("ecograph.chains")
-    if chains is None:
-        return {}
-    declared = chains.load_chains()
+    from ecograph.chains import find_chains, load_chains
+
+    declared = load_chains()
     found: dict[str, list] = {}
     for name in wanted:
-        found.update(chains.find_chains(graph, name, chains=declared))
+        found.update(find_chains(graph, name, chains=declared))
     return found
 
 
-def _scores(result: Any) -> dict[Any, float]:
-    """Node scores from a dict, or from rows of (node, score) or {"node"/"iri", "score"/"value"}."""
-    if isinstance(result, dict):
-        return {k: float(v) for k, v in result.items()}
-    scores = {}
-    for row in result:
-        if isinstance(row, dict):
-            node = row.get("node", row.get("iri"))
-            value = row.get("score", row.get("pagerank", row.get("value")))
-        else:
-            node, value = row[0], row[1]
-        scores[node] = float(value)
-    return scores
-
-
 def _pagerank(graph: nx.MultiDiGraph, max_nodes: int) -> dict[Any, float] | None:
-    """PageRank from ecograph.analysis when it offers one and the graph is drawn node by node."""
+    """PageRank of the actors when the graph is drawn node by node (an aggregated page sizes by count)."""
     if graph.number_of_nodes() > max_nodes:
         return None
-    analysis = _optional("ecograph.analysis")
-    if analysis is None or not hasattr(analysis, "pagerank"):
-        return None
-    return _scores(analysis.pagerank(graph))
+    from ecograph.analysis import pagerank
+
+    return pagerank(graph)
 
 
 def write_page(
