@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
 
 __all__ = ["main", "NotBuilt"]
 
@@ -121,9 +124,10 @@ def step_load(spec: dict) -> None:
 
 
 def step_validate(spec: dict) -> None:
+    """Load and validate a file, as ``ecograph validate FILE`` does (loading included)."""
     validate = function(module("ecograph.validate"), "validate_files")
     start = time.perf_counter()
-    result = validate([Path(spec["path"])])
+    result = validate([Path(spec["path"])], engine=spec.get("engine", "sparql"))
     emit("validate", time.perf_counter() - start, "conforms" if result.conforms else "violations")
 
 
@@ -194,7 +198,7 @@ def step_queries(spec: dict) -> None:
 
     from ecograph.catalogue import load_catalogue
     from ecograph.namespaces import PREFIXES
-    from ecograph.query import bind_parameters, run_query
+    from ecograph.query import bind_parameters, bound_text, run_query
 
     wanted = set(spec["names"])
     catalogue = [q for q in load_catalogue() if q.name in wanted]
@@ -206,7 +210,9 @@ def step_queries(spec: dict) -> None:
         store.parse(data=ox.serialize(context, format=ox.RdfFormat.N_QUADS), format="nquads")
 
         def run(q: Any) -> int:
+            # rdflib's own way to bind values (initBindings), and the query's dataset.
             bindings = {k: _rdflib_term(v) for k, v in bind_parameters(q).items()}
+            store.default_union = q.union_default_graph
             result = store.query(q.text, initNs=PREFIXES, initBindings=bindings)
             return int(bool(result.askAnswer)) if result.type == "ASK" else len(list(result))
 
@@ -217,8 +223,9 @@ def step_queries(spec: dict) -> None:
         def run(q: Any) -> int:
             if tool == "ecograph":
                 return run_query(q, store).size
-            subs = {ox.Variable(k): v for k, v in bind_parameters(q).items()} or None
-            result = store.query(q.text, use_default_graph_as_union=True, prefixes=PREFIXES, substitutions=subs)
+            # The same text as ecograph runs: parameters in VALUES blocks, the query's dataset.
+            text = bound_text(q, bind_parameters(q))
+            result = store.query(text, use_default_graph_as_union=q.union_default_graph, prefixes=PREFIXES)
             return int(bool(result)) if isinstance(result, ox.QueryBoolean) else len(list(result))
 
     emit("ready", time.perf_counter() - start, "loaded")
@@ -287,37 +294,28 @@ def step_page_open(spec: dict) -> None:
 
 
 def step_main_job(spec: dict) -> None:
-    """What `ecograph run` does after validation and reasoning, in one process: its peak memory is the job's."""
-    from ecograph.chains import find_chains
-    from ecograph.export import ExportFormat, export
-    from ecograph.loading import load_ontology, store_from_files
-    from ecograph.projection import project
-    from ecograph.query import run_catalogue
-    from ecograph.viz import write_page
+    """``ecograph run --no-reason`` on a project whose graph/ holds the seed and the synthetic graph.
+
+    The real main job in one process (load, validate, export, document, catalogue, chains,
+    page), so its peak memory is the job's; reasoning is the row above, on a sample.
+    """
+    import shutil
+
+    from ecograph.pipeline import run_main_job
 
     out = Path(spec["out"])
-    out.mkdir(parents=True, exist_ok=True)
+    home = out / "home"
+    shutil.rmtree(home, ignore_errors=True)
+    (home / "graph").mkdir(parents=True)
+    for name in ("ontology", "queries"):
+        (home / name).symlink_to(REPO / name, target_is_directory=True)
+    shutil.copytree(REPO / "graph" / "seed", home / "graph" / "seed")
+    (home / "graph" / Path(spec["path"]).name).symlink_to(Path(spec["path"]).resolve())
+    os.environ["ECOGRAPH_HOME"] = str(home)
     start = time.perf_counter()
-    data, ontology = store_from_files([Path(spec["path"])]), load_ontology()
-    for fmt in ExportFormat:
-        export(data, fmt, out / f"ecograph.{fmt.file_extension}")
-    store = ox_union(data, ontology)
-    runs = run_catalogue(store)
-    graph = project(data, ontology=ontology)
-    found = find_chains(graph)
-    write_page(out / "ecograph.html", graph=graph)
-    ok = sum(r.ok for r in runs)
-    emit("main job", time.perf_counter() - start,
-         f"load, 5 exports, {ok}/{len(runs)} queries ok, {sum(len(v) for v in found.values())} chain instances, page")
-
-
-def ox_union(*stores: Any) -> Any:
-    import pyoxigraph as ox
-
-    union = ox.Store()
-    for store in stores:
-        union.extend(store)
-    return union
+    job = run_main_job(out / "build", reason=False)
+    seconds = time.perf_counter() - start
+    emit("main job", seconds, "; ".join(f"{s.name} {s.seconds:.1f} s" for s in job.steps))
 
 
 STEPS: dict[str, Callable[[dict], None]] = {

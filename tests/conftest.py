@@ -12,6 +12,18 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parents[1]
+SHAPES_DIR = Path(__file__).parent / "shapes"
+SHAPE_CONTEXT = SHAPES_DIR / "context.trig"
+EXAMPLE_GRAPH = ox.NamedNode("https://w3id.org/ecograph/graph/example")
+
+
+def example_store(example: Path) -> ox.Store:
+    """The shared shape-example context plus one example, its triples in the named graph ecog:example."""
+    store = ox.Store()
+    store.load(path=SHAPE_CONTEXT, format=ox.RdfFormat.TRIG)
+    fmt = ox.RdfFormat.TRIG if example.suffix == ".trig" else ox.RdfFormat.TURTLE
+    store.load(path=example, format=fmt, to_graph=None if fmt == ox.RdfFormat.TRIG else EXAMPLE_GRAPH)
+    return store
 
 
 @pytest.fixture

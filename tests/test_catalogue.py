@@ -16,6 +16,8 @@ from ecograph.errors import EcographError, InputError
 from ecograph.query import (
     QueryResult,
     add_inferred,
+    bind_parameters,
+    bound_text,
     catalogue_summary,
     default_store,
     inferred_statements,
@@ -149,6 +151,7 @@ HEADER = "# title: T\n# description: D\n#   more\n# question: Q?\n"
         ("01-a-violation", HEADER + "# kind: select\nSELECT * { ?s ?p ?o }\n", None, "-violation"),
         ("01-graph", HEADER + "# kind: construct\nCONSTRUCT WHERE { ?s ?p ?o }\n", None, "construct-"),
         ("01-a", HEADER + "# kind: select\n# differs: virtuoso\nSELECT * { ?s ?p ?o }\n", 6, "'# differs: STORE -- reason'"),
+        ("01-a", HEADER + "# kind: select\n# dataset: named\nSELECT * { ?s ?p ?o }\n", 6, "unknown dataset 'named'"),
     ],
 )
 def test_header_errors_name_file_and_line(tmp_path: Path, name: str, text: str, line: int | None, message: str) -> None:
@@ -188,6 +191,28 @@ def test_parameters_are_bound_as_terms_not_pasted(store: ox.Store) -> None:
     with pytest.raises(EcographError, match="has no parameter 'graph'"):
         run_query(BY_NAME["17-evidence"], store, {"graph": "ecod:huibo"})
     assert len(store) == before
+
+
+def test_parameters_open_every_where_clause_sub_selects_included(store: ox.Store) -> None:
+    # The planner must see the value: 22 starts its two hops from ?start inside a sub-select.
+    query = BY_NAME["22-agents-two-hops"]
+    text = bound_text(query, bind_parameters(query))
+    assert text.count("VALUES (?start) { (<https://w3id.org/ecograph/id/most>) }") == 2
+    assert {r[0] for r in rows(run_query(query, store), "start")} == {"ecod:most"}
+
+
+def test_dataset_header_chooses_the_default_graph(tmp_path: Path) -> None:
+    store = ox.Store()
+    p = ox.NamedNode("urn:p")
+    store.add(ox.Quad(ox.NamedNode("urn:in-default"), p, ox.Literal("x")))
+    store.add(ox.Quad(ox.NamedNode("urn:in-named"), p, ox.Literal("y"), ox.NamedNode("urn:g")))
+    body = "# kind: select\n{}SELECT ?s WHERE {{ ?s <urn:p> ?o }} ORDER BY ?s\n"
+    (tmp_path / "01-union.rq").write_text(HEADER + body.format(""), encoding="utf-8")
+    (tmp_path / "02-own.rq").write_text(HEADER + body.format("# dataset: default-graph\n"), encoding="utf-8")
+    union, own = load_catalogue(tmp_path)
+    assert (union.dataset, own.dataset) == ("union", "default-graph")
+    assert [r[0].value for r in run_query(union, store).rows] == ["urn:in-default", "urn:in-named"]
+    assert [r[0].value for r in run_query(own, store).rows] == ["urn:in-default"]
 
 
 # ---------------------------------------------------------------- the answers, against the facts of the source

@@ -26,10 +26,10 @@ from ecograph.validate import (
     validate_store,
 )
 
+from conftest import example_store
+
 EXAMPLES = Path(__file__).parent / "shapes"
-CONTEXT = EXAMPLES / "context.trig"
 CHECK_EXAMPLES = EXAMPLES / "checks"
-EXAMPLE_GRAPH = ox.NamedNode("https://w3id.org/ecograph/graph/example")
 SHAPE_DIRS = sorted(p.name for p in EXAMPLES.iterdir() if (p / "valid.ttl").is_file())
 CHECK_NAMES = sorted(p.stem for p in CHECK_EXAMPLES.glob("*.trig"))
 SEED = repo_root() / "graph" / "seed"
@@ -50,13 +50,6 @@ def shapes() -> rdflib.Graph:
     return rdflib.Graph().parse(shapes_file(), format="turtle")
 
 
-def example_store(example: Path) -> ox.Store:
-    """The shared context plus one example, its triples in the named graph ecog:example."""
-    store = ox.Store()
-    store.load(path=CONTEXT, format=ox.RdfFormat.TRIG)
-    fmt = ox.RdfFormat.TRIG if example.suffix == ".trig" else ox.RdfFormat.TURTLE
-    store.load(path=example, format=fmt, to_graph=None if fmt == ox.RdfFormat.TRIG else EXAMPLE_GRAPH)
-    return store
 
 
 # ------------------------------------------------------------------ the seed

@@ -165,34 +165,57 @@ def load_chains(path: str | Path | None = None) -> dict[str, Chain]:
         raise InputError(shown, str(e), line) from e
 
 
-def _fits(graph: nx.MultiDiGraph, node: str, kinds: frozenset[str] | None) -> bool:
-    return kinds is None or not kinds.isdisjoint(graph.nodes[node].get("classes", ()))
+@dataclass(frozen=True)
+class _Index:
+    """What the matcher reads from a projection, in plain dicts (networkx views cost a call per look-up)."""
+
+    classes: dict[str, Any]
+    labels: dict[str, str]
+    out: dict[str, list[tuple[str, str, tuple[str, ...]]]]
+    into: dict[str, list[tuple[str, str, tuple[str, ...]]]]
+    sources: dict[str, dict[str, str]]
 
 
-def _moves(graph: nx.MultiDiGraph, node: str, step: Step) -> Iterator[tuple[str, str, str, str, list[str]]]:
+def _index(graph: nx.MultiDiGraph) -> _Index:
+    out: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
+    into: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
+    for u, v, data in graph.edges(data=True):
+        kind, sources = data.get("kind"), tuple(data.get("sources", ()))
+        out.setdefault(u, []).append((v, kind, sources))
+        into.setdefault(v, []).append((u, kind, sources))
+    return _Index(
+        classes={n: d.get("classes", ()) for n, d in graph.nodes(data=True)},
+        labels={n: d.get("label", "") for n, d in graph.nodes(data=True)},
+        out=out,
+        into=into,
+        sources=graph.graph.get("sections", {}),
+    )
+
+
+def _fits(index: _Index, node: str, kinds: frozenset[str] | None) -> bool:
+    return kinds is None or not kinds.isdisjoint(index.classes[node])
+
+
+def _moves(index: _Index, node: str, step: Step) -> Iterator[tuple[str, str, str, str, list[str]]]:
     """Yield (next node, edge kind, subject, object, sections), one per neighbour, sorted."""
     found: dict[str, tuple[str, set[str]]] = {}
-    if step.direction == "out":
-        edges = ((v, d) for _, v, d in graph.out_edges(node, data=True))
-    else:
-        edges = ((u, d) for u, _, d in graph.in_edges(node, data=True))
-    for other, data in edges:
-        kind = data.get("kind")
+    edges = (index.out if step.direction == "out" else index.into).get(node, ())
+    for other, kind, sources in edges:
         if kind not in step.edges:
             continue
         if other in found:
             # Parallel matching edges (e.g. incubatedBy and graduatedFrom) are one step with both sources.
-            first, sources = found[other]
-            found[other] = (min(first, kind), sources | set(data.get("sources", ())))
+            first, seen = found[other]
+            found[other] = (min(first, kind), seen.union(sources))
         else:
-            found[other] = (kind, set(data.get("sources", ())))
+            found[other] = (kind, set(sources))
     for other in sorted(found):
         kind, sources = found[other]
         subject, obj = (node, other) if step.direction == "out" else (other, node)
         yield other, kind, subject, obj, sorted(sources)
 
 
-def _paths(graph: nx.MultiDiGraph, chain: Chain, start: str) -> Iterator[tuple[list[str], list[tuple]]]:
+def _paths(index: _Index, chain: Chain, start: str) -> Iterator[tuple[list[str], list[tuple]]]:
     """Every simple path from ``start`` that matches the chain; visited nodes are never re-entered."""
     nodes = [start]
     steps: list[tuple] = []
@@ -201,7 +224,7 @@ def _paths(graph: nx.MultiDiGraph, chain: Chain, start: str) -> Iterator[tuple[l
 
     def walk(node: str, ei: int, si: int, reps: int) -> Iterator[tuple[list[str], list[tuple]]]:
         if ei == len(elements):
-            if _fits(graph, node, chain.end):
+            if _fits(index, node, chain.end):
                 yield list(nodes), list(steps)
             return
         element = elements[ei]
@@ -211,8 +234,8 @@ def _paths(graph: nx.MultiDiGraph, chain: Chain, start: str) -> Iterator[tuple[l
             if element.most is not None and reps >= element.most:
                 return
         step = element.steps[si]
-        for other, kind, subject, obj, sources in _moves(graph, node, step):
-            if other in visited or not _fits(graph, other, step.to):
+        for other, kind, subject, obj, sources in _moves(index, node, step):
+            if other in visited or not _fits(index, other, step.to):
                 continue
             visited.add(other)
             nodes.append(other)
@@ -228,17 +251,16 @@ def _paths(graph: nx.MultiDiGraph, chain: Chain, start: str) -> Iterator[tuple[l
     yield from walk(start, 0, 0, 0)
 
 
-def _source_list(graph: nx.MultiDiGraph, sections: Iterable[str]) -> list[dict[str, str]]:
-    known = graph.graph.get("sections", {})
-    return [{"section": s, "title": known.get(s, {}).get("title", "")} for s in sections]
+def _source_list(index: _Index, sections: Iterable[str]) -> list[dict[str, str]]:
+    return [{"section": s, "title": index.sources.get(s, {}).get("title", "")} for s in sections]
 
 
-def _figures(graph: nx.MultiDiGraph, node: str, indicators: tuple[str, ...]) -> list[dict[str, Any]]:
+def _figures(graph: nx.MultiDiGraph, index: _Index, node: str, indicators: tuple[str, ...]) -> list[dict[str, Any]]:
     wanted = {f"indicator-{i}" for i in indicators}
     out = []
     for figure in graph.nodes[node].get("figures", ()):
         if figure["indicator"].rsplit("/", 1)[-1] in wanted:
-            out.append({**figure, "sources": _source_list(graph, [figure["source"]] if figure["source"] else [])})
+            out.append({**figure, "sources": _source_list(index, [figure["source"]] if figure["source"] else [])})
     return out
 
 
@@ -261,11 +283,15 @@ def match(graph: nx.MultiDiGraph, chain: Chain) -> list[dict[str, Any]]:
         with ``sources``: section and title) and ``figures`` (of the start
         node, for chains that declare indicators).
     """
-    starts = sorted(n for n in graph if _fits(graph, n, chain.start))
+    return _match(graph, _index(graph), chain)
+
+
+def _match(graph: nx.MultiDiGraph, index: _Index, chain: Chain) -> list[dict[str, Any]]:
+    starts = sorted(n for n in index.classes if _fits(index, n, chain.start))
     seen: set[tuple[str, ...]] = set()
     instances = []
     for start in starts:
-        for nodes, steps in _paths(graph, chain, start):
+        for nodes, steps in _paths(index, chain, start):
             key = tuple(nodes)
             if key in seen:
                 continue
@@ -276,12 +302,12 @@ def match(graph: nx.MultiDiGraph, chain: Chain) -> list[dict[str, Any]]:
                     "members": nodes,
                     "start": nodes[0],
                     "end": nodes[-1],
-                    "labels": {n: graph.nodes[n].get("label", "") for n in nodes},
+                    "labels": {n: index.labels[n] for n in nodes},
                     "steps": [
-                        {"from": s, "edge": kind, "to": o, "sources": _source_list(graph, sources)}
+                        {"from": s, "edge": kind, "to": o, "sources": _source_list(index, sources)}
                         for s, kind, o, sources in steps
                     ],
-                    "figures": _figures(graph, nodes[0], chain.figures) if chain.figures else [],
+                    "figures": _figures(graph, index, nodes[0], chain.figures) if chain.figures else [],
                 }
             )
     return sorted(instances, key=lambda i: i["members"])
@@ -315,7 +341,8 @@ def find_chains(
     if name is not None and name not in chains:
         raise EcographError(f"unknown chain {name!r} (known: {', '.join(chains)})")
     wanted = [name] if name is not None else list(chains)
-    return {n: match(graph, chains[n]) for n in wanted}
+    index = _index(graph)
+    return {n: _match(graph, index, chains[n]) for n in wanted}
 
 
 def run_chains(name: str | None = None, *, paths: Iterable[Any] | None = None) -> dict[str, list[dict[str, Any]]]:

@@ -102,10 +102,19 @@ OutOption = Annotated[
 ]
 
 
+ReasonOption = Annotated[
+    bool,
+    typer.Option(
+        "--reason/--no-reason",
+        help="Run the OWL reasoner (HermiT). It takes minutes from about 10^5 statements: skip it for large graphs.",
+    ),
+]
+
+
 @app.command()
-def build(out: OutOption = None) -> None:
+def build(out: OutOption = None, reason: ReasonOption = True) -> None:
     """Load, validate, reason and export the graph, and document the ontology."""
-    report = _guard(lambda: _with_status(lambda p: run_build(out, progress=p)))
+    report = _guard(lambda: _with_status(lambda p: run_build(out, progress=p, reason=reason)))
     out_console = _out()
     for f in report.files:
         count = "" if f.statements is None else f", {f.statements} statements"
@@ -113,18 +122,29 @@ def build(out: OutOption = None) -> None:
     _summary(report.steps, report)
 
 
+class ValidationEngine(str, Enum):
+    """SHACL engines of ``ecograph validate``."""
+
+    sparql = "sparql"
+    pyshacl = "pyshacl"
+
+
 @app.command()
 def validate(
     files: Annotated[
         Optional[list[Path]], typer.Argument(help="RDF files to validate (default: the whole project).")
     ] = None,
+    engine: Annotated[
+        ValidationEngine,
+        typer.Option("--engine", help="SHACL engine: shapes compiled to SPARQL (fast), or pySHACL (the reference)."),
+    ] = ValidationEngine.sparql,
 ) -> None:
     """Validate the project (or FILE...) against the SHACL shapes: exit 0 conforms, 1 violations, 2 unreadable."""
 
     def action() -> tuple[bool, str]:
         from ecograph.validate import validate_files, validate_project
 
-        result = validate_files(files) if files else validate_project()
+        result = validate_files(files, engine.value) if files else validate_project(engine.value)
         return result.conforms, result.text
 
     conforms, text = _guard(action)
@@ -158,11 +178,11 @@ def reason(
 
 
 @app.command()
-def run(out: OutOption = None) -> None:
+def run(out: OutOption = None, reason: ReasonOption = True) -> None:
     """The main job: build, validate, reason, export, run the query catalogue, find the chains, draw the page."""
     from ecograph.pipeline import run_main_job
 
-    job = _guard(lambda: _with_status(lambda progress: run_main_job(out, progress=progress)))
+    job = _guard(lambda: _with_status(lambda progress: run_main_job(out, progress=progress, reason=reason)))
     _summary(job.steps, job.build)
 
 

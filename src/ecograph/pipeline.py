@@ -20,7 +20,9 @@ class MainJobReport:
     steps: list[StepResult] = field(default_factory=list)
 
 
-def run_main_job(out_dir: Path | None = None, *, progress: Callable[[str], None] | None = None) -> MainJobReport:
+def run_main_job(
+    out_dir: Path | None = None, *, progress: Callable[[str], None] | None = None, reason: bool = True
+) -> MainJobReport:
     """Build the graph into ``out_dir``, then run the query catalogue, the chains and the page.
 
     Parameters
@@ -29,6 +31,8 @@ def run_main_job(out_dir: Path | None = None, *, progress: Callable[[str], None]
         Output directory; ``build/`` of the project by default.
     progress : callable, optional
         Called with the name of each step as it starts.
+    reason : bool, default True
+        Run the OWL reasoner; without it the class-based queries find fewer answers.
 
     Returns
     -------
@@ -40,7 +44,7 @@ def run_main_job(out_dir: Path | None = None, *, progress: Callable[[str], None]
         When a file cannot be read, the data does not conform, or a step fails.
     """
     say = progress or (lambda step: None)
-    report = build(out_dir, progress=progress)
+    report = build(out_dir, progress=progress, reason=reason)
     job = MainJobReport(report, list(report.steps))
 
     from ecograph.query import catalogue_summary, run_catalogue

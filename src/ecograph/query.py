@@ -45,6 +45,7 @@ __all__ = [
     "run_named_query",
     "parse_params",
     "bind_parameters",
+    "bound_text",
     "run_query",
     "run_catalogue",
     "catalogue_summary",
@@ -490,10 +491,7 @@ def _collect(answer: object, query: CatalogueQuery, deadline: _Deadline, binding
 def _run_local(query: CatalogueQuery, store: ox.Store, bindings: dict[str, Term], deadline: _Deadline) -> QueryResult:
     try:
         answer = store.query(
-            query.text,
-            use_default_graph_as_union=True,
-            prefixes=PREFIXES,
-            substitutions={ox.Variable(k): v for k, v in bindings.items()} or None,
+            bound_text(query, bindings), use_default_graph_as_union=query.union_default_graph, prefixes=PREFIXES
         )
         return _collect(answer, query, deadline, bindings)
     except SyntaxError as e:
@@ -503,18 +501,39 @@ def _run_local(query: CatalogueQuery, store: ox.Store, bindings: dict[str, Term]
         raise EcographError(f"query {query.name} failed: {e}") from e
 
 
-def _endpoint_text(query: CatalogueQuery, bindings: dict[str, Term]) -> str:
-    declared = {m.lower() for m in re.findall(r"(?im)^\s*PREFIX\s+([\w-]*):", query.text)}
-    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p.lower() not in declared)
-    text = prologue + query.text.rstrip() + "\n"
+def bound_text(query: CatalogueQuery, bindings: Mapping[str, Term]) -> str:
+    """Return the query text with its parameter values in a ``VALUES`` block opening every ``WHERE``.
+
+    Both the embedded engine and remote endpoints run this text. Values are serialised
+    terms (``str()`` of a pyoxigraph term is its N-Triples form, valid SPARQL), never pasted
+    raw. Every ``WHERE`` clause gets the block, sub-selects included, so the values are in
+    scope for every ``FILTER`` and restrict every sub-select (a sub-select left unbound
+    computes its answer for all values first: minutes at 10^6 statements). Oxigraph's
+    ``substitutions`` are not used: they bind after the query is planned, so the planner
+    cannot start from the given node (0.2 s instead of 0.1 ms at 10^6 statements).
+
+    Parameters
+    ----------
+    query : CatalogueQuery
+        The query.
+    bindings : mapping of str to term
+        Parameter values by name, as :func:`bind_parameters` returns them.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> q = parse_query_text("SELECT ?o WHERE { ?s <urn:p> ?o }", "q", require_header=False)
+    >>> bound_text(q, {"s": ox.NamedNode("urn:a")})
+    'SELECT ?o WHERE { VALUES (?s) { (<urn:a>) } ?s <urn:p> ?o }'
+    """
+    text = query.text
     if not bindings:
         return text
-    # str() of a pyoxigraph term is its N-Triples form, which is valid SPARQL: values are never pasted raw.
     names = " ".join(f"?{k}" for k in bindings)
     values = " ".join(str(v) for v in bindings.values())
-    # A VALUES block opens every WHERE clause, sub-selects included, so that the bindings are in
-    # scope for every FILTER and restrict every sub-select, as when the embedded engine substitutes
-    # them (a sub-select left unbound computes its answer for all values first: minutes at 10^6).
     code_only = re.sub(r"(?m)^\s*#.*$", lambda m: " " * len(m.group()), text)
     wheres = [m.end() for m in re.finditer(r"(?i)\b(?:WHERE|ASK)\s*\{", code_only)]
     if not wheres:
@@ -523,6 +542,12 @@ def _endpoint_text(query: CatalogueQuery, bindings: dict[str, Term]) -> str:
     for end in reversed(wheres):
         text = text[:end] + block + text[end:]
     return text
+
+
+def _endpoint_text(query: CatalogueQuery, bindings: dict[str, Term]) -> str:
+    declared = {m.lower() for m in re.findall(r"(?im)^\s*PREFIX\s+([\w-]*):", query.text)}
+    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p.lower() not in declared)
+    return prologue + bound_text(query, bindings).rstrip() + "\n"
 
 
 def _check_complete(endpoint: str, query: CatalogueQuery, headers: Mapping[str, str]) -> None:

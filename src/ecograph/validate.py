@@ -1,9 +1,12 @@
-"""Validate the data: SHACL shapes (pySHACL) and SPARQL consistency checks, as one readable report."""
+"""Validate the data: SHACL shapes (compiled to SPARQL, or pySHACL) and SPARQL consistency checks, as one report."""
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterable
+import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -16,9 +19,11 @@ from ecograph.catalogue import checks_dir, load_query_file
 from ecograph.loading import load_dataset, load_ontology, store_from_files, to_rdflib
 from ecograph.namespaces import PREFIXES
 from ecograph.paths import ontology_dir
+from ecograph.shacl_sparql import ShapeResult, UnsupportedShape, compile_shapes_file
 
 __all__ = [
     "SHAPES_NAMESPACE",
+    "ENGINES",
     "Violation",
     "ValidationReport",
     "Check",
@@ -33,6 +38,8 @@ __all__ = [
 SHAPES_NAMESPACE = "https://w3id.org/ecograph/shapes#"
 _CURIES = {"ecosh": SHAPES_NAMESPACE, "sh": str(SH), **PREFIXES}
 _CHECK_SUFFIX = "-violation.rq"
+ENGINES: tuple[str, ...] = ("sparql", "pyshacl")
+_PLAIN = {"http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
 
 
 @dataclass(frozen=True)
@@ -73,11 +80,15 @@ class ValidationReport:
         Every broken rule, sorted by focus node and rule.
     text : str
         A readable report: which node, which rule, what was found.
+    engine : str
+        The SHACL engine that ran: ``"sparql"`` or ``"pyshacl"`` (also when pySHACL stood in
+        for shapes the SPARQL engine does not support).
     """
 
     conforms: bool
     violations: list[Violation] = field(default_factory=list)
     text: str = ""
+    engine: str = "sparql"
 
 
 @dataclass(frozen=True)
@@ -85,7 +96,8 @@ class Check:
     """A SPARQL consistency check: a SELECT that returns one row per violation.
 
     The query binds ``?focus`` and may bind ``?path``, ``?value`` and ``?message``; it runs
-    with the union of all graphs as the default graph. Its file opens with the query
+    with the union of all graphs as the default graph, unless its header says
+    ``# dataset: default-graph``. Its file opens with the query
     catalogue's header (``# title:``, ``# description:``, ``# question:``, ``# kind: violation``),
     so ``ecograph query NAME-violation`` runs it too.
 
@@ -97,11 +109,14 @@ class Check:
         What must hold: the header's ``# description:`` (its ``# title:`` if that is empty).
     query : str
         The SPARQL text.
+    union_default_graph : bool
+        False for a check about the store's own default graph (``# dataset: default-graph``).
     """
 
     name: str
     description: str
     query: str
+    union_default_graph: bool = True
 
     @property
     def rule(self) -> str:
@@ -146,12 +161,13 @@ def load_checks(directory: Path | None = None) -> list[Check]:
     found = []
     for path in sorted(directory.glob(f"*{_CHECK_SUFFIX}")):
         query = load_query_file(path)
-        found.append(Check(path.name[: -len(_CHECK_SUFFIX)], query.description or query.title, query.text))
+        name = path.name[: -len(_CHECK_SUFFIX)]
+        found.append(Check(name, query.description or query.title, query.text, query.union_default_graph))
     return found
 
 
 def run_check(check: Check, store: ox.Store) -> list[Violation]:
-    """Run one check over the union of all graphs of a store.
+    """Run one check over the union of all graphs of a store (or its own default graph, if the check says so).
 
     Parameters
     ----------
@@ -166,7 +182,7 @@ def run_check(check: Check, store: ox.Store) -> list[Violation]:
         One per row; empty when the check holds.
     """
     out = []
-    for row in store.query(check.query, use_default_graph_as_union=True):
+    for row in store.query(check.query, use_default_graph_as_union=check.union_default_graph):
         def get(name: str) -> object | None:
             try:
                 return row[name]
@@ -234,55 +250,144 @@ def _shacl(data: rdflib.Graph) -> list[Violation]:
     return out
 
 
-def _report(violations: list[Violation], statements: int, checks: int) -> str:
+def _literal_text(literal: ox.Literal) -> str:
+    # pySHACL shows a literal as rdflib writes it ("1.0" for "1"^^xsd:double); show it the same
+    # way, except an ill-typed one, which is shown as written rather than as rdflib's guess.
+    if literal.datatype.value in _PLAIN:
+        return literal.value
+    rdflib_log = logging.getLogger("rdflib.term")
+    disabled, rdflib_log.disabled = rdflib_log.disabled, True  # rdflib logs ill-typed literals
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = rdflib.Literal(literal.value, datatype=rdflib.URIRef(literal.datatype.value))
+    finally:
+        rdflib_log.disabled = disabled
+    return literal.value if parsed.ill_typed else str(parsed)
+
+
+def _shown(term: object) -> str:
+    return _literal_text(term) if isinstance(term, ox.Literal) else _curie(term)
+
+
+def _sparql_shacl(store: ox.Store) -> list[Violation]:
+    compiled = compile_shapes_file(shapes_file())
+    return [_violation(r) for r in compiled.run(store)]
+
+
+def _violation(result: ShapeResult) -> Violation:
+    return Violation(
+        focus_node=_shown(result.focus),
+        shape=result.shape if result.shape.startswith("_:") else _curie(ox.NamedNode(result.shape)),
+        path=None if result.path is None else _curie(ox.NamedNode(result.path)),
+        value=None if result.value is None else _shown(result.value),
+        message=result.message,
+    )
+
+
+@contextmanager
+def _with_ontology(store: ox.Store) -> Iterator[ox.Store]:
+    """The store with the ontology and vocabularies in its default graph, for the time of a validation.
+
+    The triples it lacks are added and removed again afterwards, so that a store of 10^6
+    statements is not copied; a store that cannot be written to is copied instead.
+    """
+    ontology = load_ontology()
+    missing = [q for q in ontology if q not in store]
+    try:
+        if missing:
+            store.extend(missing)
+        writable = True
+    except (OSError, RuntimeError):  # pyoxigraph's read-only stores refuse transactions
+        writable = False
+    if not writable:
+        working = ox.Store()
+        working.extend(store)
+        working.extend(ontology)
+        yield working
+        return
+    try:
+        yield store
+    finally:
+        for quad in missing:
+            store.remove(quad)
+
+
+def _report(violations: list[Violation], statements: int, checks: int, note: str = "") -> str:
     if not violations:
-        return f"conforms: {statements} statements meet every SHACL shape and {checks} consistency checks"
-    lines = [f"{len(violations)} violation{'s' if len(violations) != 1 else ''}:"]
-    for v in violations:
-        rule = v.shape if v.path is None else f"{v.shape} (property {v.path})"
-        lines.append(f"- {v.focus_node}")
-        lines.append(f"    rule:    {rule}")
-        if v.value is not None:
-            lines.append(f"    found:   {v.value}")
-        lines.append(f"    problem: {v.message}")
-    return "\n".join(lines)
+        text = f"conforms: {statements} statements meet every SHACL shape and {checks} consistency checks"
+    else:
+        lines = [f"{len(violations)} violation{'s' if len(violations) != 1 else ''}:"]
+        for v in violations:
+            rule = v.shape if v.path is None else f"{v.shape} (property {v.path})"
+            lines.append(f"- {v.focus_node}")
+            lines.append(f"    rule:    {rule}")
+            if v.value is not None:
+                lines.append(f"    found:   {v.value}")
+            lines.append(f"    problem: {v.message}")
+        text = "\n".join(lines)
+    return f"{text}\n{note}" if note else text
 
 
-def validate_store(store: ox.Store) -> ValidationReport:
+def validate_store(store: ox.Store, engine: str = "sparql") -> ValidationReport:
     """Validate a store against the SHACL shapes and the consistency checks.
 
-    The ontology and vocabularies are added to a copy of the store (the store itself is not
-    changed), so the store may hold data only or data and ontology.
+    The ontology and vocabularies are added to the store's default graph for the time of the
+    validation and removed again (a read-only store is copied instead), so the store may hold
+    data only or data and ontology, and is the same afterwards; other threads using the store
+    meanwhile would see the ontology in it.
 
     Parameters
     ----------
     store : pyoxigraph.Store
         The data, facts in named graphs.
+    engine : {"sparql", "pyshacl"}, default "sparql"
+        ``"sparql"`` runs the shapes compiled into SPARQL queries on the store itself
+        (:mod:`ecograph.shacl_sparql`, fast on large graphs); ``"pyshacl"`` runs pySHACL, the
+        reference, on an rdflib copy. When the shapes use SHACL the SPARQL engine does not
+        support, pySHACL runs instead and the report's text ends with a note saying so.
 
     Returns
     -------
     ValidationReport
+
+    Raises
+    ------
+    ValueError
+        An unknown engine.
     """
-    working = ox.Store()
-    working.extend(store)
-    working.extend(load_ontology())
+    if engine not in ENGINES:
+        raise ValueError(f"unknown validation engine {engine!r}: use one of {', '.join(ENGINES)}")
+    statements = len(store)
     checks = load_checks()
-    violations = _shacl(to_rdflib(working))
-    for check in checks:
-        violations.extend(run_check(check, working))
+    note = ""
+    if engine == "sparql":
+        try:
+            compile_shapes_file(shapes_file())
+        except UnsupportedShape as e:
+            engine, note = "pyshacl", f"note: validated with pySHACL because {e}"
+    with _with_ontology(store) as working:
+        violations = _sparql_shacl(working) if engine == "sparql" else _shacl(to_rdflib(working))
+        for check in checks:
+            violations.extend(run_check(check, working))
     violations = sorted(set(violations), key=lambda v: (v.focus_node, v.shape, v.path or "", v.value or ""))
     return ValidationReport(
-        conforms=not violations, violations=violations, text=_report(violations, len(store), len(checks))
+        conforms=not violations,
+        violations=violations,
+        text=_report(violations, statements, len(checks), note),
+        engine=engine,
     )
 
 
-def validate_files(paths: Iterable[Path | str]) -> ValidationReport:
+def validate_files(paths: Iterable[Path | str], engine: str = "sparql") -> ValidationReport:
     """Load RDF files (with the ontology) and validate them.
 
     Parameters
     ----------
     paths : iterable of Path or str
         TriG, Turtle, N-Triples or N-Quads files, or directories of them.
+    engine : {"sparql", "pyshacl"}, default "sparql"
+        The SHACL engine, see :func:`validate_store`.
 
     Returns
     -------
@@ -293,11 +398,16 @@ def validate_files(paths: Iterable[Path | str]) -> ValidationReport:
     InputError
         A file cannot be read or parsed (the message names the file and line).
     """
-    return validate_store(store_from_files(Path(p) for p in paths))
+    return validate_store(store_from_files(Path(p) for p in paths), engine)
 
 
-def validate_project() -> ValidationReport:
+def validate_project(engine: str = "sparql") -> ValidationReport:
     """Validate every data file of the project (``graph/``).
+
+    Parameters
+    ----------
+    engine : {"sparql", "pyshacl"}, default "sparql"
+        The SHACL engine, see :func:`validate_store`.
 
     Returns
     -------
@@ -308,4 +418,4 @@ def validate_project() -> ValidationReport:
     >>> validate_project().conforms
     True
     """
-    return validate_store(load_dataset())
+    return validate_store(load_dataset(), engine)
