@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -283,7 +285,21 @@ def match(graph: nx.MultiDiGraph, chain: Chain) -> list[dict[str, Any]]:
         with ``sources``: section and title) and ``figures`` (of the start
         node, for chains that declare indicators).
     """
-    return _match(graph, _index(graph), chain)
+    with _cyclic_gc_paused():
+        return _match(graph, _index(graph), chain)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    # Matching builds ~10^5 small acyclic dicts and lists; each one of Python's full collections
+    # would walk the whole projection again (45 % of the time at 10^6 statements).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _match(graph: nx.MultiDiGraph, index: _Index, chain: Chain) -> list[dict[str, Any]]:
@@ -341,8 +357,9 @@ def find_chains(
     if name is not None and name not in chains:
         raise EcographError(f"unknown chain {name!r} (known: {', '.join(chains)})")
     wanted = [name] if name is not None else list(chains)
-    index = _index(graph)
-    return {n: _match(graph, index, chains[n]) for n in wanted}
+    with _cyclic_gc_paused():
+        index = _index(graph)
+        return {n: _match(graph, index, chains[n]) for n in wanted}
 
 
 def run_chains(name: str | None = None, *, paths: Iterable[Any] | None = None) -> dict[str, list[dict[str, Any]]]:
