@@ -62,10 +62,17 @@ def oxigraph_store(path: str) -> Any:
     return store
 
 
-def rdflib_dataset(path: str) -> Any:
+def rdflib_dataset(path: str, first: bytes | None = None) -> Any:
+    """The file in rdflib's in-memory Dataset, after the N-Quads ``first`` if given.
+
+    The N-Quads go first: rdflib 7.6 drops the default graph a Dataset already holds when it
+    parses N-Quads into it.
+    """
     import rdflib
 
     ds = rdflib.Dataset(default_union=True)
+    if first is not None:
+        ds.parse(data=first, format="nquads")
     ds.parse(path, format="trig" if path.endswith(".trig") else "nquads")
     return ds
 
@@ -206,13 +213,7 @@ def step_queries(spec: dict) -> None:
     start = time.perf_counter()
     context = _context()
     if tool == "rdflib":
-        import rdflib
-
-        # The N-Quads first: rdflib 7.6 drops the default graph a Dataset already holds when it
-        # parses N-Quads into it, so the other order loses the synthetic source descriptions.
-        store = rdflib.Dataset(default_union=True)
-        store.parse(data=ox.serialize(context, format=ox.RdfFormat.N_QUADS), format="nquads")
-        store.parse(path, format="trig" if path.endswith(".trig") else "nquads")
+        store = rdflib_dataset(path, first=ox.serialize(context, format=ox.RdfFormat.N_QUADS))
 
         def run(q: Any) -> int:
             # rdflib's own way to bind values (initBindings), and the query's dataset.

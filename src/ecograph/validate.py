@@ -270,9 +270,6 @@ def _shown(term: object) -> str:
     return _literal_text(term) if isinstance(term, ox.Literal) else _curie(term)
 
 
-def _sparql_shacl(store: ox.Store) -> list[Violation]:
-    compiled = compile_shapes_file(shapes_file())
-    return [_violation(r) for r in compiled.run(store)]
 
 
 def _violation(result: ShapeResult) -> Violation:
@@ -360,14 +357,17 @@ def validate_store(store: ox.Store, engine: str = "sparql") -> ValidationReport:
         raise ValueError(f"unknown validation engine {engine!r}: use one of {', '.join(ENGINES)}")
     statements = len(store)
     checks = load_checks()
-    note = ""
+    note, compiled = "", None
     if engine == "sparql":
         try:
-            compile_shapes_file(shapes_file())
+            compiled = compile_shapes_file(shapes_file())
         except UnsupportedShape as e:
             engine, note = "pyshacl", f"note: validated with pySHACL because {e}"
     with _with_ontology(store) as working:
-        violations = _sparql_shacl(working) if engine == "sparql" else _shacl(to_rdflib(working))
+        if compiled is not None:
+            violations = [_violation(r) for r in compiled.run(working)]
+        else:
+            violations = _shacl(to_rdflib(working))
         for check in checks:
             violations.extend(run_check(check, working))
     violations = sorted(set(violations), key=lambda v: (v.focus_node, v.shape, v.path or "", v.value or ""))
