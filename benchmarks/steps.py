@@ -84,7 +84,7 @@ def step_noop(spec: dict) -> None:
     import pyoxigraph  # noqa: F401
     import rdflib  # noqa: F401
 
-    import ecograph.loading  # noqa: F401
+    import ecograph.rdf.loading  # noqa: F401
 
     emit("noop", 0.0, "interpreter + imports")
 
@@ -100,16 +100,16 @@ def step_info(spec: dict) -> None:
         except Exception:  # a missing optional library is simply not listed
             pass
     try:
-        from ecograph.catalogue import load_catalogue
+        from ecograph.sparql.catalogue import load_catalogue
 
-        queries, source = [q.name for q in load_catalogue()], "ecograph.catalogue"
+        queries, source = [q.name for q in load_catalogue()], "ecograph.sparql.catalogue"
     except ModuleNotFoundError as e:
         queries, source = [], f"n/a ({e.name} not built)"
     emit("info", 0.0, json.dumps({"versions": versions, "queries": queries, "source": source}))
 
 
 def step_generate(spec: dict) -> None:
-    from ecograph.synth import write_synth
+    from ecograph.synth.generator import write_synth
 
     with timed("generate"):
         result = write_synth(spec["path"], spec["size"], spec["seed"])
@@ -120,7 +120,7 @@ def step_load(spec: dict) -> None:
     tool, path = spec["tool"], spec["path"]
     start = time.perf_counter()
     if tool == "ecograph":
-        from ecograph.loading import store_from_files
+        from ecograph.rdf.loading import store_from_files
 
         n = len(store_from_files([Path(path)]))
     elif tool == "pyoxigraph":
@@ -132,15 +132,15 @@ def step_load(spec: dict) -> None:
 
 def step_validate(spec: dict) -> None:
     """Load and validate a file, as ``ecograph validate FILE`` does (loading included)."""
-    validate = function(module("ecograph.validate"), "validate_files")
+    validate = function(module("ecograph.validation.validate"), "validate_files")
     start = time.perf_counter()
     result = validate([Path(spec["path"])], engine=spec.get("engine", "sparql"))
     emit("validate", time.perf_counter() - start, "conforms" if result.conforms else "violations")
 
 
 def step_reason(spec: dict) -> None:
-    reason = function(module("ecograph.reason"), "reason")
-    from ecograph.loading import store_from_files
+    reason = function(module("ecograph.validation.reasoning"), "reason")
+    from ecograph.rdf.loading import store_from_files
 
     store = store_from_files([Path(spec["path"])])
     start = time.perf_counter()
@@ -152,7 +152,7 @@ def step_reason(spec: dict) -> None:
 def step_export(spec: dict) -> None:
     import pyoxigraph as ox
 
-    from ecograph.export import ExportFormat, export
+    from ecograph.rdf.export import ExportFormat, export
 
     path, fmt, out = spec["path"], ExportFormat[spec["format"]], Path(spec["out"])
     store = oxigraph_store(path)
@@ -186,7 +186,7 @@ def _context() -> Any:
     """
     import pyoxigraph as ox
 
-    from ecograph.loading import load_dataset, load_ontology
+    from ecograph.rdf.loading import load_dataset, load_ontology
 
     store = ox.Store()
     store.extend(load_ontology())
@@ -197,15 +197,15 @@ def _context() -> Any:
 def step_queries(spec: dict) -> None:
     """Load once, then run each catalogue query; one line per query so the parent can stop a slow one.
 
-    ``ecograph`` runs :func:`ecograph.query.run_query`; ``pyoxigraph`` the raw
+    ``ecograph`` runs :func:`ecograph.sparql.query.run_query`; ``pyoxigraph`` the raw
     ``Store.query`` and ``rdflib`` ``Dataset.query``, both with the same
     parameter defaults and prefixes, over the union of the graphs.
     """
     import pyoxigraph as ox
 
-    from ecograph.catalogue import load_catalogue
-    from ecograph.namespaces import PREFIXES
-    from ecograph.query import bind_parameters, bound_text, run_query
+    from ecograph.sparql.catalogue import load_catalogue
+    from ecograph.rdf.namespaces import PREFIXES
+    from ecograph.sparql.query import bind_parameters, bound_text, run_query
 
     wanted = set(spec["names"])
     catalogue = [q for q in load_catalogue() if q.name in wanted]
@@ -242,15 +242,15 @@ def step_queries(spec: dict) -> None:
 
 
 def _projection(path: str) -> Any:
-    project = function(module("ecograph.projection"), "project")
-    from ecograph.loading import store_from_files
+    project = function(module("ecograph.network.projection"), "project")
+    from ecograph.rdf.loading import store_from_files
 
     return project(store_from_files([Path(path)]))
 
 
 def step_projection(spec: dict) -> None:
-    project = function(module("ecograph.projection"), "project")
-    from ecograph.loading import store_from_files
+    project = function(module("ecograph.network.projection"), "project")
+    from ecograph.rdf.loading import store_from_files
 
     store = store_from_files([Path(spec["path"])])
     start = time.perf_counter()
@@ -259,7 +259,7 @@ def step_projection(spec: dict) -> None:
 
 
 def step_chains(spec: dict) -> None:
-    chains = module("ecograph.chains")
+    chains = module("ecograph.network.chains")
     find = function(chains, "find_chains")
     graph = _projection(spec["path"])
     start = time.perf_counter()
@@ -269,7 +269,7 @@ def step_chains(spec: dict) -> None:
 
 
 def step_analysis(spec: dict) -> None:
-    analysis = module("ecograph.analysis")
+    analysis = module("ecograph.network.analysis")
     analyze = function(analysis, "analyze")
     graph = _projection(spec["path"])
     start = time.perf_counter()
@@ -307,7 +307,7 @@ def step_main_job(spec: dict) -> None:
     """
     import shutil
 
-    from ecograph.pipeline import run_main_job
+    from ecograph.build.main_job import run_main_job
 
     out = Path(spec["out"])
     home = out / "home"

@@ -57,7 +57,7 @@ def rapper() -> Callable[[Path, str], subprocess.CompletedProcess]:
 @pytest.fixture
 def nquads() -> Callable[[Iterable[ox.Quad | ox.Triple]], set[str]]:
     """Canonical N-Quads lines of some statements, for isomorphism checks by set equality."""
-    from ecograph.export import ExportFormat, export
+    from ecograph.rdf.export import ExportFormat, export
 
     def lines(data: Iterable[ox.Quad | ox.Triple]) -> set[str]:
         return set(export(list(data), ExportFormat.NQUADS).decode("utf-8").splitlines())

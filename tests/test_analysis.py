@@ -15,12 +15,12 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
-import ecograph.analysis as analysis
-from ecograph.analysis import analyze, betweenness, brokers, communities, pagerank
-from ecograph.analysis_rdf import ANALYSIS_NS, run_analysis
+import ecograph.network.analysis as analysis
+from ecograph.network.analysis import analyze, betweenness, brokers, communities, pagerank
+from ecograph.network.analysis_rdf import ANALYSIS_NS, run_analysis
 from ecograph.cli import app
-from ecograph.loading import load_dataset, load_ontology
-from ecograph.projection import project
+from ecograph.rdf.loading import load_dataset, load_ontology
+from ecograph.network.projection import project
 
 ECOD = "https://w3id.org/ecograph/id/"
 EDITION_2018 = ECOD + "pujiang-innovation-forum-2018"
@@ -47,7 +47,7 @@ def test_analysis_never_imports_rdflib() -> None:
     imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
     assert imported <= {"__future__", "collections", "collections.abc", "itertools", "typing", "networkx"}
-    probe = "import sys, ecograph.analysis; print('rdflib' in sys.modules)"
+    probe = "import sys, ecograph.network.analysis; print('rdflib' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == "False"
 
 

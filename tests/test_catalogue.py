@@ -11,9 +11,9 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from ecograph.catalogue import catalogue_markdown, find_query, load_catalogue, to_term
+from ecograph.sparql.catalogue import catalogue_markdown, find_query, load_catalogue, to_term
 from ecograph.errors import EcographError, InputError
-from ecograph.query import (
+from ecograph.sparql.query import (
     QueryResult,
     add_inferred,
     bind_parameters,
@@ -620,7 +620,7 @@ def _chain_virtuous(store: ox.Store) -> None:
     assert {r[0] for r in rows(run(store, "chain-virtuous-circle"), "company")} == FOUR
 
 
-# The chain-* queries are the SPARQL twins of src/ecograph/chains.toml (written with the chains module).
+# The chain-* queries are the SPARQL twins of src/ecograph/network/chains.toml (written with the chains module).
 FACT_CHECKS.update(
     {
         "chain-governance": _chain_governance,
@@ -748,7 +748,7 @@ def test_run_catalogue_adds_a_builds_inferred_triples(store: ox.Store, asserted:
 def test_inferred_triples_come_from_a_fresh_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    import ecograph.query as query_module
+    import ecograph.sparql.query as query_module
 
     monkeypatch.setattr(query_module, "build_dir", lambda: tmp_path)
     built = tmp_path / "ecograph-inferred.ttl"
@@ -757,5 +757,5 @@ def test_inferred_triples_come_from_a_fresh_build(tmp_path: Path, monkeypatch: p
     assert source == "build/ecograph-inferred.ttl"
     assert triples == [ox.Triple(ox.NamedNode(ECOD + "zbj"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(ECO + "VirtuousCircleCompany"))]
     os.utime(built, (0, 0))  # older than the sources: stale, so not used
-    monkeypatch.setitem(__import__("sys").modules, "ecograph.reason", None)  # and no reasoner either
+    monkeypatch.setitem(__import__("sys").modules, "ecograph.validation.reasoning", None)  # and no reasoner either
     assert inferred_statements(ox.Store()) == ([], "none")

@@ -10,12 +10,12 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
-from ecograph.chains import find_chains, load_chains
+from ecograph.network.chains import find_chains, load_chains
 from ecograph.cli import app
 from ecograph.errors import EcographError, InputError
-from ecograph.loading import load_dataset, load_ontology
-from ecograph.projection import project
-from ecograph.synth import generate
+from ecograph.rdf.loading import load_dataset, load_ontology
+from ecograph.network.projection import project
+from ecograph.synth.generator import generate
 
 from conftest import REPO
 

@@ -16,11 +16,11 @@ import rdflib
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
-import ecograph.build as build_module
-from ecograph.build import BuildReport, build
+import ecograph.build.artefacts as build_module
+from ecograph.build.artefacts import BuildReport, build
 from ecograph.cli import app
 from ecograph.errors import EcographError, InputError
-from ecograph.loading import load_dataset, store_from_files
+from ecograph.rdf.loading import load_dataset, store_from_files
 
 from conftest import FIXTURES, REPO, tree_bytes
 
@@ -48,7 +48,7 @@ class Built:
 
 
 def store_dump(stmts: list, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes:
-    """Serialise statements as they are, without ecograph.export."""
+    """Serialise statements as they are, without ecograph.rdf.export."""
     return ox.serialize(stmts, format=fmt)
 
 
@@ -223,7 +223,7 @@ def test_cli_build_and_run_succeed_on_the_fixture(project: Path, tmp_path: Path,
         return build_module.build(*args, **{**kwargs, "validate": False, "reason": False})
 
     monkeypatch.setattr("ecograph.cli.run_build", without_checks)
-    monkeypatch.setattr("ecograph.pipeline.build", without_checks)
+    monkeypatch.setattr("ecograph.build.main_job.build", without_checks)
     out = tmp_path / "build"
     for command in (["build", "--out", str(out)], ["run", "--out", str(out)]):
         result = CliRunner().invoke(app, command)

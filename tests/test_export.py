@@ -1,4 +1,4 @@
-"""Tests of ecograph.export: determinism, graph handling, round trips and atomic writes."""
+"""Tests of ecograph.rdf.export: determinism, graph handling, round trips and atomic writes."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from ecograph.export import ExportFormat, atomic_write, export, statements
+from ecograph.rdf.export import ExportFormat, atomic_write, export, statements
 
 EX = "https://w3id.org/ecograph/id/"
 TRIG = f"""

@@ -27,7 +27,7 @@ from ecograph.ingest.templates import (
     write_templates,
     write_xlsx,
 )
-from ecograph.namespaces import PREFIXES
+from ecograph.rdf.namespaces import PREFIXES
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "src" / "ecograph" / "ingest" / "templates" / "examples"
@@ -109,7 +109,7 @@ def test_shipped_templates_follow_their_metadata():
     ("column", "scheme"), [("indicator", "indicators"), ("unit", "units"), ("qualifier", "qualifiers")]
 )
 def test_allowed_values_are_the_vocabulary(column: str, scheme: str):
-    from ecograph.loading import load_ontology
+    from ecograph.rdf.loading import load_ontology
 
     concepts = {
         r[0].value.rsplit("/", 1)[1].split("-", 1)[1]
@@ -293,7 +293,7 @@ def test_example_ingest_is_valid_and_reports_no_duplicates(ingested):
     _, home, result, _ = ingested
     assert [o.path for o in result.outputs] == ["graph/ingested/example-survey-2019.trig"]
     assert result.notes == [] and result.duplicates == []
-    from ecograph.validate import validate_store
+    from ecograph.validation.validate import validate_store
 
     assert validate_store(graph_store(home)).conforms
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from ecograph.loading import load_dataset, load_ontology
-from ecograph.namespaces import ECO
+from ecograph.rdf.loading import load_dataset, load_ontology
+from ecograph.rdf.namespaces import ECO
 
 ECO_NS = str(ECO._NS)
 TERM_TYPES = "owl:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty"

@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from ecograph.cli import app
-from ecograph.graphio import write_graph
-from ecograph.loading import load_dataset, load_ontology
-from ecograph.projection import project
+from ecograph.network.graphml import write_graph
+from ecograph.rdf.loading import load_dataset, load_ontology
+from ecograph.network.projection import project
 
 ECOD = "https://w3id.org/ecograph/id/"
 ECOC = "https://w3id.org/ecograph/concept/"

@@ -21,11 +21,11 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
-from ecograph.catalogue import load_catalogue
+from ecograph.sparql.catalogue import load_catalogue
 from ecograph.cli import app
 from ecograph.errors import EcographError
-from ecograph.publish import graph_url, publish, publish_store
-from ecograph.query import QueryResult, default_store, run_query
+from ecograph.remote.publish import graph_url, publish, publish_store
+from ecograph.sparql.query import QueryResult, default_store, run_query
 
 # Queries whose answers must be the same from the server as from the embedded store.
 COMPARED = ["01-incubation-pairs", "19-virtuous-circle-by-path"]
@@ -133,7 +133,7 @@ def test_every_catalogue_query_answers_the_same_from_the_server(published: str, 
 
 
 def test_each_graph_arrives_whole_in_small_batches(server: str, tmp_path: Path) -> None:
-    from ecograph.synth import write_synth
+    from ecograph.synth.generator import write_synth
 
     path = tmp_path / "synth.trig"
     counts = write_synth(path, 4_000, seed=3).counts
@@ -239,7 +239,7 @@ class ScaleGraph:
     """The synthetic graph with the ontology, the seed and the inferred triples, as file and as embedded store."""
 
     def __init__(self, directory: Path) -> None:
-        from ecograph.synth import write_synth
+        from ecograph.synth.generator import write_synth
 
         synth = directory / f"synth-{SCALE}.nq"
         self.counts = write_synth(synth, SCALE, seed=0).counts

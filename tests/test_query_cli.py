@@ -19,10 +19,10 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner, Result
 
-import ecograph.query as query_module
-from ecograph.catalogue import load_catalogue
+import ecograph.sparql.query as query_module
+from ecograph.sparql.catalogue import load_catalogue
 from ecograph.cli import app
-from ecograph.query import default_store
+from ecograph.sparql.query import default_store
 
 ECOD = "https://w3id.org/ecograph/id/"
 SPARQL_RESULTS = "{http://www.w3.org/2005/sparql-results#}"

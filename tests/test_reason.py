@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from ecograph.cli import app
 from ecograph.errors import EcographError
-from ecograph.loading import load_dataset
-from ecograph.reason import ReasoningResult, reason
+from ecograph.rdf.loading import load_dataset
+from ecograph.validation.reasoning import ReasoningResult, reason
 
 ECO = "https://w3id.org/ecograph/ontology#"
 ECOD = "https://w3id.org/ecograph/id/"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ecograph.loading import load_dataset
+from ecograph.rdf.loading import load_dataset
 
 SOURCE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_ff182a9172b10ccc.txt"
 PREFIXES = """

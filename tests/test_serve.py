@@ -26,9 +26,9 @@ import pyoxigraph as ox
 import pytest
 from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, XML, SPARQLWrapper
 
-from ecograph.catalogue import load_catalogue
-from ecograph.namespaces import PREFIXES
-from ecograph.query import default_store, run_query
+from ecograph.sparql.catalogue import load_catalogue
+from ecograph.rdf.namespaces import PREFIXES
+from ecograph.sparql.query import default_store, run_query
 
 REPO = Path(__file__).resolve().parents[1]
 ECO, ECOD = PREFIXES["eco"], PREFIXES["ecod"]

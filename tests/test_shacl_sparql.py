@@ -8,12 +8,12 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
-from ecograph import validate as validate_module
+from ecograph.validation import validate as validate_module
 from ecograph.cli import app
-from ecograph.loading import load_dataset, load_ontology, store_from_files
-from ecograph.shacl_sparql import UnsupportedShape, compile_shapes_file
-from ecograph.synth import SYNTH_ID, write_synth
-from ecograph.validate import Violation, shapes_file, validate_project, validate_store
+from ecograph.rdf.loading import load_dataset, load_ontology, store_from_files
+from ecograph.validation.shacl import UnsupportedShape, compile_shapes_file
+from ecograph.synth.generator import SYNTH_ID, write_synth
+from ecograph.validation.validate import Violation, shapes_file, validate_project, validate_store
 
 from conftest import EXAMPLE_GRAPH, SHAPE_CONTEXT, example_store
 
@@ -333,7 +333,7 @@ def test_validate_falls_back_to_pyshacl_with_a_note(tmp_path: Path, monkeypatch:
 def test_cli_validate_engine_option_gives_the_same_report(tmp_path: Path) -> None:
     broken = tmp_path / "broken.ttl"
     broken.write_text(PREFIXES + CASES["pattern"][0].replace("ecod:source-example-s1", "ecod:source-latest-progress-s1"))
-    seed = Path(validate_module.__file__).resolve().parents[2] / "graph" / "seed" / "sources.trig"
+    seed = Path(__file__).resolve().parents[1] / "graph" / "seed" / "sources.trig"
     outputs = {}
     for engine in ("sparql", "pyshacl"):
         result = runner.invoke(app, ["validate", "--engine", engine, str(seed), str(broken)])

@@ -11,12 +11,12 @@ import rdflib
 from rdflib.namespace import RDF, SH
 from typer.testing import CliRunner
 
-from ecograph.catalogue import load_catalogue
+from ecograph.sparql.catalogue import load_catalogue
 from ecograph.cli import app
 from ecograph.errors import InputError
-from ecograph.loading import load_dataset, load_ontology
+from ecograph.rdf.loading import load_dataset, load_ontology
 from ecograph.paths import repo_root
-from ecograph.validate import (
+from ecograph.validation.validate import (
     SHAPES_NAMESPACE,
     load_checks,
     run_check,

@@ -92,8 +92,8 @@ def tiny_graph(order: list[str] | None = None) -> nx.MultiDiGraph:
 @pytest.fixture(scope="module")
 def seed_graph() -> nx.MultiDiGraph:
     """The projection of the real seed data."""
-    projection = pytest.importorskip("ecograph.projection")
-    from ecograph.loading import load_dataset
+    projection = pytest.importorskip("ecograph.network.projection")
+    from ecograph.rdf.loading import load_dataset
 
     return projection.project(load_dataset())
 
@@ -141,7 +141,7 @@ def test_hostile_text_never_appears_as_markup() -> None:
     assert data["type"] == "application/json"
     payload = json.loads(tags.scripts[0])
     assert {n["label"] for n in payload["nodes"]} == set(PAYLOADS)
-    assert "innerHTML" not in Path(__file__).parents[1].joinpath("src/ecograph/viz/templates/page.js").read_text()
+    assert "innerHTML" not in Path(__file__).parents[1].joinpath("src/ecograph/viz/templates/analysts-page.js").read_text()
 
 
 def test_page_loads_nothing_and_allows_only_its_own_scripts() -> None:

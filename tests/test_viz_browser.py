@@ -60,7 +60,7 @@ def console_errors(driver: Any) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def seed_graph() -> nx.MultiDiGraph:
-    projection = pytest.importorskip("ecograph.projection")
+    projection = pytest.importorskip("ecograph.network.projection")
     return projection.load_projection()
 
 

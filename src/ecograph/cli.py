@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ecograph import __version__
-from ecograph.build import BuildReport, StepResult, build as run_build
+from ecograph.build.artefacts import BuildReport, StepResult, build as run_build
 from ecograph.errors import EcographError, ValidationFailed, exit_code
 
 __all__ = ["app"]
@@ -142,7 +142,7 @@ def validate(
     """Validate the project (or FILE...) against the SHACL shapes: exit 0 conforms, 1 violations, 2 unreadable."""
 
     def action() -> tuple[bool, str]:
-        from ecograph.validate import validate_files, validate_project
+        from ecograph.validation.validate import validate_files, validate_project
 
         result = validate_files(files, engine.value) if files else validate_project(engine.value)
         return result.conforms, result.text
@@ -161,7 +161,7 @@ def reason(
     ] = 120.0,
 ) -> None:
     """Check the ontology and data for consistency with HermiT and list the inferred class memberships."""
-    from ecograph.reason import reason_project
+    from ecograph.validation.reasoning import reason_project
 
     result = _guard(lambda: reason_project(timeout=timeout))
     out = _out()
@@ -180,7 +180,7 @@ def reason(
 @app.command()
 def run(out: OutOption = None, reason: ReasonOption = True) -> None:
     """The main job: build, validate, reason, export, run the query catalogue, find the chains, draw the page."""
-    from ecograph.pipeline import run_main_job
+    from ecograph.build.main_job import run_main_job
 
     job = _guard(lambda: _with_status(lambda progress: run_main_job(out, progress=progress, reason=reason)))
     _summary(job.steps, job.build)
@@ -196,7 +196,7 @@ def synth(
 ) -> None:
     """Write a synthetic ecosystem graph of about N statements, plus FILE.expected.json with its exact counts."""
     from ecograph.paths import display_path
-    from ecograph.synth import write_synth
+    from ecograph.synth.generator import write_synth
 
     result = _guard(lambda: write_synth(out, triples, seed))
     _out().print(f"{escape(display_path(result.path))}  ({result.counts['triples']} statements, seed {seed})")
@@ -224,7 +224,7 @@ def publish(
     """Upload the graph, each named graph to its own graph, with the Graph Store HTTP Protocol."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from ecograph.publish import publish as run_publish
+    from ecograph.remote.publish import publish as run_publish
 
     columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=_err(), transient=True) as bar:
@@ -277,7 +277,7 @@ def chains(
     fmt: Annotated[ChainFormat, typer.Option("--format", "-f", help="Output format.")] = ChainFormat.table,
 ) -> None:
     """List every instance of the declared chains, each step with the source section that supports it."""
-    from ecograph.chains import run_chains
+    from ecograph.network.chains import run_chains
 
     found = _guard(lambda: run_chains(name))
     if fmt is ChainFormat.json:
@@ -322,8 +322,8 @@ def analyze(
     ] = None,
 ) -> None:
     """Rank the actors by degree, PageRank and betweenness; find communities and brokers."""
-    from ecograph.analysis import csv_rows
-    from ecograph.analysis_rdf import run_analysis
+    from ecograph.network.analysis import csv_rows
+    from ecograph.network.analysis_rdf import run_analysis
 
     result = _guard(lambda: run_analysis(top=top, write_rdf=write_rdf, out=out, ended_at=date))
     if fmt is AnalysisFormat.json:
@@ -364,7 +364,7 @@ def export_graph(
     ] = None,
 ) -> None:
     """Write the network projection for Gephi or Cytoscape (GraphML or GEXF)."""
-    from ecograph.graphio import export_projection
+    from ecograph.network.graphml import export_projection
     from ecograph.paths import display_path
 
     path = _guard(lambda: export_projection(fmt.value, out))
@@ -422,7 +422,7 @@ def serve(
     workers: Annotated[int, typer.Option("--workers", min=1, help="Query worker processes.")] = 2,
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint with a query page at /."""
-    from ecograph.serve import EndpointConfig, serve as run_endpoint
+    from ecograph.endpoint.server import EndpointConfig, serve as run_endpoint
 
     def ready(url: str) -> None:
         typer.echo(f"SPARQL endpoint ready at {url}")
@@ -447,7 +447,7 @@ def list_queries(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
 ) -> None:
     """List the saved SPARQL queries of queries/: name, kind and the question each answers."""
-    from ecograph.catalogue import load_catalogue
+    from ecograph.sparql.catalogue import load_catalogue
 
     if fmt not in ("table", "json"):
         _fail(f"--format must be table or json, not {fmt!r}", 2)
@@ -478,7 +478,7 @@ def run_saved_query(
     timeout: Annotated[Optional[float], typer.Option("--timeout", min=0.0, help="Seconds before giving up.")] = None,
 ) -> None:
     """Run a saved or ad-hoc SPARQL query on the graph (or an endpoint) and print the answer."""
-    from ecograph.query import run_named_query
+    from ecograph.sparql.query import run_named_query
 
     if fmt not in QUERY_FORMATS:
         _fail(f"--format must be one of {', '.join(QUERY_FORMATS)}, not {fmt!r}", 2)

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from ecograph.ingest import cells
 from ecograph.ingest.checking import CheckedTables, Known, Row
-from ecograph.namespaces import (
+from ecograph.rdf.namespaces import (
     DCTERMS,
     ECO,
     ECOC,

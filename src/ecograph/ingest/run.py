@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ecograph.export import ExportFormat, export
+from ecograph.rdf.export import ExportFormat, export
 from ecograph.ingest.checking import CheckedTables, Known, check_tables
 from ecograph.ingest.duplicates import Duplicate, likely_duplicates
 from ecograph.ingest.problems import IngestFailed, Problem
 from ecograph.ingest.rdf import build_quads
 from ecograph.ingest.reading import read_table_files
-from ecograph.loading import data_files, load_file, load_ontology
-from ecograph.namespaces import ECO, ECOC, ECOD, ECOG, RDF, RDFS, SKOS
+from ecograph.rdf.loading import data_files, load_file, load_ontology
+from ecograph.rdf.namespaces import ECO, ECOC, ECOD, ECOG, RDF, RDFS, SKOS
 from ecograph.paths import display_path, graph_dir
 
 __all__ = ["OutputFile", "TableRead", "IngestResult", "ingest", "default_output"]
@@ -161,7 +161,7 @@ def _names(checked: CheckedTables) -> list[tuple[str, str, str]]:
 
 
 def _validate(store: ox.Store) -> tuple[bool, str]:
-    from ecograph.validate import validate_store
+    from ecograph.validation.validate import validate_store
 
     result = validate_store(store)
     return bool(result.conforms), str(result.text)

@@ -13,7 +13,7 @@ from typing import Any
 import networkx as nx
 
 from ecograph.errors import EcographError
-from ecograph.export import atomic_write
+from ecograph.rdf.export import atomic_write
 from ecograph.viz.scene import DEFAULT_MAX_NODES, Scene, build_scene
 
 __all__ = ["VIRTUOUS_CIRCLE", "PageReport", "build_page", "render_page", "write_page", "safe_json", "vis_network_js"]
@@ -174,7 +174,7 @@ def render_page(scene: Scene, *, title: str = "ecograph") -> str:
     payload["nodes"], payload["edges"] = nodes, edges
     payload["meta"] = {**scene.meta, "title": title}
     vis_js = _inline_script(vis_network_js(), "vis-network")
-    page_js = _inline_script(_template("page.js"), "page.js")
+    page_js = _inline_script(_template("analysts-page.js"), "analysts-page.js")
     # Only these two scripts may run; anything injected would be refused by the browser.
     csp = (
         "default-src 'none'; "
@@ -183,11 +183,11 @@ def render_page(scene: Scene, *, title: str = "ecograph") -> str:
         "connect-src 'none'; base-uri 'none'; form-action 'none'"
     )
     env = Environment(autoescape=True, keep_trailing_newline=True)
-    return env.from_string(_template("page.html.j2")).render(
+    return env.from_string(_template("analysts-page.html.j2")).render(
         title=title,
         version=__version__,
         csp=csp,
-        css=_template("page.css"),
+        css=_template("analysts-page.css"),
         payload=safe_json(payload),
         options=options,
         vis_js=vis_js,
@@ -211,7 +211,7 @@ def build_page(
     Parameters
     ----------
     graph : networkx.MultiDiGraph
-        A projection of the graph (see :func:`ecograph.projection.project`).
+        A projection of the graph (see :func:`ecograph.network.projection.project`).
     focus, hops, chains, centrality, measure, max_nodes
         As for :func:`ecograph.viz.build_scene`.
     title : str
@@ -229,14 +229,14 @@ def build_page(
 
 
 def _load_projection() -> nx.MultiDiGraph:
-    from ecograph.projection import load_projection
+    from ecograph.network.projection import load_projection
 
     return load_projection()
 
 
 def _chains(graph: nx.MultiDiGraph, wanted: list[str]) -> dict[str, list]:
     """Instances of each wanted chain; an unknown name is the chains module's error."""
-    from ecograph.chains import find_chains, load_chains
+    from ecograph.network.chains import find_chains, load_chains
 
     declared = load_chains()
     found: dict[str, list] = {}
@@ -249,7 +249,7 @@ def _pagerank(graph: nx.MultiDiGraph, max_nodes: int) -> dict[Any, float] | None
     """PageRank of the actors when the graph is drawn node by node (an aggregated page sizes by count)."""
     if graph.number_of_nodes() > max_nodes:
         return None
-    from ecograph.analysis import pagerank
+    from ecograph.network.analysis import pagerank
 
     return pagerank(graph)
 

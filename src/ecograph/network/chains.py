@@ -272,7 +272,7 @@ def match(graph: nx.MultiDiGraph, chain: Chain) -> list[dict[str, Any]]:
     Parameters
     ----------
     graph : networkx.MultiDiGraph
-        A projection (see :func:`ecograph.projection.project`).
+        A projection (see :func:`ecograph.network.projection.project`).
     chain : Chain
         The pattern.
 
@@ -376,7 +376,7 @@ def run_chains(name: str | None = None, *, paths: Iterable[Any] | None = None) -
     -------
     dict of str to list of dict
     """
-    from ecograph.projection import load_projection
+    from ecograph.network.projection import load_projection
 
     chains = load_chains()
     if name is not None and name not in chains:

@@ -573,7 +573,7 @@ def compile_shapes_file(path: Path | str) -> CompiledShapes:
     Parameters
     ----------
     path : Path or str
-        The shapes file, e.g. :func:`ecograph.validate.shapes_file`.
+        The shapes file, e.g. :func:`ecograph.validation.validate.shapes_file`.
 
     Returns
     -------

@@ -11,7 +11,7 @@ from typing import Literal
 import pyoxigraph as ox
 
 from ecograph.errors import EcographError, InputError
-from ecograph.namespaces import PREFIXES
+from ecograph.rdf.namespaces import PREFIXES
 from ecograph.paths import display_path, ontology_dir, queries_dir
 
 __all__ = [
@@ -550,7 +550,7 @@ def catalogue_markdown(catalogue: list[CatalogueQuery] | None = None) -> str:
     lines = [
         "# Query catalogue",
         "",
-        "<!-- Generated from queries/*.rq and ontology/checks/*-violation.rq by ecograph.catalogue.catalogue_markdown(); do not edit by hand. -->",
+        "<!-- Generated from queries/*.rq and ontology/checks/*-violation.rq by ecograph.sparql.catalogue.catalogue_markdown(); do not edit by hand. -->",
         "",
         f"{len(catalogue)} saved SPARQL queries over the ecograph knowledge graph. Run one with",
         "`ecograph query NAME [--param KEY=VALUE ...] [--format table|csv|tsv|json|xml|ttl|nt|jsonld]`;",

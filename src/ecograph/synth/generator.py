@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ecograph.errors import InputError
-from ecograph.namespaces import PREFIXES
+from ecograph.rdf.namespaces import PREFIXES
 
 __all__ = [
     "SYNTH_ID",

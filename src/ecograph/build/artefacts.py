@@ -22,8 +22,8 @@ import rdflib
 from rdflib.namespace import DCTERMS, RDFS, SDO, SKOS
 
 from ecograph.errors import EcographError, ValidationFailed
-from ecograph.export import ExportFormat, export
-from ecograph.loading import data_files, load_dataset, load_ontology, ontology_files
+from ecograph.rdf.export import ExportFormat, export
+from ecograph.rdf.loading import data_files, load_dataset, load_ontology, ontology_files
 from ecograph.paths import build_dir, ontology_dir
 
 __all__ = ["OutputFile", "StepResult", "BuildReport", "build", "ontology_html"]
@@ -142,7 +142,7 @@ def _ontpub_html(ontology: str) -> str:
 
 _CHILD = """
 import sys
-from ecograph.build import _ontpub_html
+from ecograph.build.artefacts import _ontpub_html
 try:
     html = _ontpub_html(sys.argv[1])
 except Exception as e:
@@ -250,9 +250,9 @@ def build(
     progress : callable, optional
         Called with each step's name as it starts (for a status display).
     validate : bool, default True
-        Run ``ecograph.validate.validate_store`` (skipped with a note if absent).
+        Run ``ecograph.validation.validate.validate_store`` (skipped with a note if absent).
     reason : bool, default True
-        Run ``ecograph.reason.reason`` (skipped with a note if absent).
+        Run ``ecograph.validation.reasoning.reason`` (skipped with a note if absent).
 
     Returns
     -------
@@ -287,7 +287,7 @@ def build(
         if not validate:
             r.append("skipped: not requested")
         else:
-            from ecograph.validate import validate_store
+            from ecograph.validation.validate import validate_store
 
             result = validate_store(store)
             if not result.conforms:
@@ -299,7 +299,7 @@ def build(
             r.append("skipped: not requested")
             report.notes.append("reasoning skipped: ecograph-inferred.ttl is empty")
         else:
-            from ecograph.reason import reason as run_reasoner
+            from ecograph.validation.reasoning import reason as run_reasoner
 
             report.inferred = _as_quads(run_reasoner(store).inferred)
             r.append(f"{len(report.inferred)} inferred statements")

@@ -9,10 +9,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ecograph.analysis import DEFAULT_SAMPLE, DEFAULT_SEED, analyze
+from ecograph.network.analysis import DEFAULT_SAMPLE, DEFAULT_SEED, analyze
 from ecograph.errors import EcographError
-from ecograph.export import atomic_write
-from ecograph.namespaces import PREFIXES
+from ecograph.rdf.export import atomic_write
+from ecograph.rdf.namespaces import PREFIXES
 
 __all__ = ["ANALYSIS_NS", "ANALYSIS_GRAPH", "analysis_quads", "write_analysis_rdf", "run_analysis"]
 
@@ -55,7 +55,7 @@ def analysis_quads(result: Mapping[str, Any], *, ended_at: str | datetime | None
     Parameters
     ----------
     result : dict
-        From :func:`ecograph.analysis.analyze`.
+        From :func:`ecograph.network.analysis.analyze`.
     ended_at : str or datetime, optional
         When the analysis ended (``prov:endedAtTime``); now when omitted. The
         only part of the output that varies between runs on the same data.
@@ -143,16 +143,16 @@ def run_analysis(
     paths : iterable of path, optional
         Data files; defaults to ``graph/``.
     seed, sample
-        See :func:`ecograph.analysis.analyze`.
+        See :func:`ecograph.network.analysis.analyze`.
 
     Returns
     -------
     dict
-        The :func:`~ecograph.analysis.analyze` result, plus ``rdf`` (the path
+        The :func:`~ecograph.network.analysis.analyze` result, plus ``rdf`` (the path
         written, or None).
     """
     from ecograph.paths import build_dir
-    from ecograph.projection import load_projection
+    from ecograph.network.projection import load_projection
 
     # Validate the date before the (possibly long) analysis.
     stamp = _ended_at(ended_at) if write_rdf else None

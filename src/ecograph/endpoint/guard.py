@@ -83,11 +83,11 @@ def check_query(text: str) -> None:
     >>> check_query('SELECT * WHERE { SERVICE <urn:x:e> { ?s ?p ?o } }')
     Traceback (most recent call last):
     ...
-    ecograph.serve_guard.QueryRefused: federated queries (SERVICE) are not allowed on this endpoint
+    ecograph.endpoint.guard.QueryRefused: federated queries (SERVICE) are not allowed on this endpoint
     >>> check_query('PREFIX ex: <urn:x:> INSERT DATA { ex:a ex:b ex:c }')
     Traceback (most recent call last):
     ...
-    ecograph.serve_guard.UpdateRefused: SPARQL Update (INSERT) is not allowed: this endpoint is read-only
+    ecograph.endpoint.guard.UpdateRefused: SPARQL Update (INSERT) is not allowed: this endpoint is read-only
     """
     code = _strip_opaque(_decode_codepoints(text))
     keyword = _first_keyword(code)

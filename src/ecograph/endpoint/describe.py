@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ecograph.namespaces import PREFIXES
+from ecograph.rdf.namespaces import PREFIXES
 
 __all__ = ["void_description", "service_description", "DESCRIPTION_PREFIXES"]
 

@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from ecograph.query import json_term
+from ecograph.sparql.query import json_term
 
 __all__ = [
     "ResultFormat",

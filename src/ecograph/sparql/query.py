@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from ecograph.catalogue import (
+from ecograph.sparql.catalogue import (
     CatalogueQuery,
     find_query,
     load_catalogue,
@@ -27,9 +27,9 @@ from ecograph.catalogue import (
     syntax_error_position,
 )
 from ecograph.errors import EcographError, InputError
-from ecograph.export import ExportFormat, export
-from ecograph.loading import data_files, load_dataset, load_ontology, ontology_files
-from ecograph.namespaces import PREFIXES
+from ecograph.rdf.export import ExportFormat, export
+from ecograph.rdf.loading import data_files, load_dataset, load_ontology, ontology_files
+from ecograph.rdf.namespaces import PREFIXES
 from ecograph.paths import build_dir
 
 __all__ = [
@@ -290,9 +290,9 @@ def inferred_statements(store: ox.Store | None = None) -> tuple[list[ox.Triple],
         # Blank nodes of a file are new nodes, not the store's: their triples would duplicate structure.
         return [t for t in triples if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)], f"build/{INFERRED_FILE}"
     try:
-        reason = importlib.import_module("ecograph.reason")
+        reason = importlib.import_module("ecograph.validation.reasoning")
     except ModuleNotFoundError as e:
-        if e.name != "ecograph.reason":
+        if e.name != "ecograph.validation.reasoning":
             raise
         return [], "none"
     if store is None:
@@ -350,7 +350,7 @@ def default_store(*, inferred: bool = True) -> ox.Store:
     if inferred:
         triples, source = inferred_statements(store)
         if source == "none":
-            log.warning("no inferred triples: no fresh build/%s and no ecograph.reason", INFERRED_FILE)
+            log.warning("no inferred triples: no fresh build/%s and no ecograph.validation.reasoning", INFERRED_FILE)
         add_inferred(store, triples)
     return store
 
@@ -682,7 +682,7 @@ def run_catalogue(
         The graph (ontology in the default graph, facts in named graphs), with inferred
         triples if the class-based queries should find anything.
     catalogue : list of CatalogueQuery, optional
-        Defaults to :func:`ecograph.catalogue.load_catalogue`.
+        Defaults to :func:`ecograph.sparql.catalogue.load_catalogue`.
     inferred : iterable of Triple or Quad, optional
         Inferred statements (such as a build's ``report.inferred``) to add, to a copy of the
         store, before running.

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import rdflib
 
 from ecograph.errors import InputError
-from ecograph.namespaces import PREFIXES
+from ecograph.rdf.namespaces import PREFIXES
 from ecograph.paths import display_path, graph_dir, ontology_dir
 
 __all__ = [

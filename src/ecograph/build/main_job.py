@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ecograph.build import BuildReport, StepResult, build
+from ecograph.build.artefacts import BuildReport, StepResult, build
 
 __all__ = ["MainJobReport", "run_main_job"]
 
@@ -47,14 +47,14 @@ def run_main_job(
     report = build(out_dir, progress=progress, reason=reason)
     job = MainJobReport(report, list(report.steps))
 
-    from ecograph.query import catalogue_summary, run_catalogue
+    from ecograph.sparql.query import catalogue_summary, run_catalogue
 
     say("queries")
     runs = run_catalogue(report.store, inferred=report.inferred)
     job.steps.append(StepResult("queries", sum(r.seconds for r in runs), catalogue_summary(runs)))
 
-    from ecograph.chains import find_chains
-    from ecograph.projection import project
+    from ecograph.network.chains import find_chains
+    from ecograph.network.projection import project
 
     say("chains")
     started = time.perf_counter()

@@ -11,7 +11,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from ecograph.namespaces import PREFIXES
+from ecograph.rdf.namespaces import PREFIXES
 
 __all__ = ["ExportFormat", "export", "statements", "atomic_write"]
 

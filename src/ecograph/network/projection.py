@@ -9,7 +9,7 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
-from ecograph.namespaces import PREFIXES
+from ecograph.rdf.namespaces import PREFIXES
 
 __all__ = ["project", "load_projection", "local_name", "FOLDED_PREDICATES", "LEFT_OUT_CLASSES", "LEFT_OUT_SCHEMES"]
 
@@ -222,7 +222,7 @@ def project(
         ``sources`` (edge key = ``kind``); graph attribute ``sections``.
     """
     if ontology is None:
-        from ecograph.loading import load_ontology
+        from ecograph.rdf.loading import load_ontology
 
         ontology = load_ontology()
     stores = (store, ontology)
@@ -424,6 +424,6 @@ def load_projection(paths: Iterable[Any] | None = None, *, inferred: Iterable[ox
     -------
     networkx.MultiDiGraph
     """
-    from ecograph.loading import load_dataset
+    from ecograph.rdf.loading import load_dataset
 
     return project(load_dataset(paths), inferred=inferred)

@@ -16,8 +16,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ecograph.errors import EcographError
-from ecograph.loading import load_dataset, load_ontology
-from ecograph.namespaces import PREFIXES
+from ecograph.rdf.loading import load_dataset, load_ontology
+from ecograph.rdf.namespaces import PREFIXES
 
 __all__ = [
     "DEFAULT_TIMEOUT",

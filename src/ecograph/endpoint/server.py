@@ -20,11 +20,11 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from ecograph.errors import EcographError
-from ecograph.loading import store_from_files
-from ecograph.serve_describe import DESCRIPTION_PREFIXES, service_description, void_description
-from ecograph.serve_guard import QueryRefused, UpdateRefused, check_query
-from ecograph.serve_results import GRAPH_FORMATS, NotAcceptable, negotiate, serialize_triples
-from ecograph.serve_workers import Answer, PoolBusy, QueryTimeout, WorkerCrashed, WorkerPool
+from ecograph.rdf.loading import store_from_files
+from ecograph.endpoint.describe import DESCRIPTION_PREFIXES, service_description, void_description
+from ecograph.endpoint.guard import QueryRefused, UpdateRefused, check_query
+from ecograph.endpoint.negotiation import GRAPH_FORMATS, NotAcceptable, negotiate, serialize_triples
+from ecograph.endpoint.workers import Answer, PoolBusy, QueryTimeout, WorkerCrashed, WorkerPool
 
 __all__ = ["EndpointConfig", "Endpoint", "served_store", "serve", "yasgui_dir"]
 
@@ -94,7 +94,7 @@ def served_store(files: list[Path] | None = None) -> ox.Store:
     ----------
     files : list of Path, optional
         Serve these files only; by default the same store the embedded queries use
-        (:func:`ecograph.query.default_store`: ontology, facts, inferred triples).
+        (:func:`ecograph.sparql.query.default_store`: ontology, facts, inferred triples).
 
     Returns
     -------
@@ -102,24 +102,24 @@ def served_store(files: list[Path] | None = None) -> ox.Store:
     """
     if files is not None:
         return store_from_files(files)
-    from ecograph.query import default_store
+    from ecograph.sparql.query import default_store
 
     return default_store()
 
 
 def yasgui_dir() -> Path:
     """Return the folder of the vendored YASGUI build (``scripts/vendor-yasgui.sh`` fills it)."""
-    return Path(__file__).resolve().parent / "vendor" / "node" / "yasgui" / "build"
+    return Path(__file__).resolve().parents[1] / "vendor" / "node" / "yasgui" / "build"
 
 
 def _static(name: str) -> bytes:
-    return resources.files("ecograph").joinpath("static", name).read_bytes()
+    return resources.files("ecograph.endpoint").joinpath("static", name).read_bytes()
 
 
 def _catalogue_examples() -> list[dict[str, str]]:
     """The saved queries of ``queries/``, as examples for the query page."""
     try:
-        from ecograph.catalogue import load_catalogue
+        from ecograph.sparql.catalogue import load_catalogue
     except ImportError:  # the catalogue module is optional for the endpoint itself
         return []
     try:

@@ -15,11 +15,11 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import SH
 
-from ecograph.catalogue import checks_dir, load_query_file
-from ecograph.loading import load_dataset, load_ontology, store_from_files, to_rdflib
-from ecograph.namespaces import PREFIXES
+from ecograph.sparql.catalogue import checks_dir, load_query_file
+from ecograph.rdf.loading import load_dataset, load_ontology, store_from_files, to_rdflib
+from ecograph.rdf.namespaces import PREFIXES
 from ecograph.paths import ontology_dir
-from ecograph.shacl_sparql import ShapeResult, UnsupportedShape, compile_shapes_file
+from ecograph.validation.shacl import ShapeResult, UnsupportedShape, compile_shapes_file
 
 __all__ = [
     "SHAPES_NAMESPACE",
@@ -155,7 +155,7 @@ def load_checks(directory: Path | None = None) -> list[Check]:
     Raises
     ------
     InputError
-        A check whose header or query is invalid (see :func:`ecograph.catalogue.parse_query_text`).
+        A check whose header or query is invalid (see :func:`ecograph.sparql.catalogue.parse_query_text`).
     """
     directory = checks_dir() if directory is None else Path(directory)
     found = []
@@ -340,7 +340,7 @@ def validate_store(store: ox.Store, engine: str = "sparql") -> ValidationReport:
         The data, facts in named graphs.
     engine : {"sparql", "pyshacl"}, default "sparql"
         ``"sparql"`` runs the shapes compiled into SPARQL queries on the store itself
-        (:mod:`ecograph.shacl_sparql`, fast on large graphs); ``"pyshacl"`` runs pySHACL, the
+        (:mod:`ecograph.validation.shacl`, fast on large graphs); ``"pyshacl"`` runs pySHACL, the
         reference, on an rdflib copy. When the shapes use SHACL the SPARQL engine does not
         support, pySHACL runs instead and the report's text ends with a note saying so.
 

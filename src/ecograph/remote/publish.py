@@ -244,11 +244,11 @@ def publish(
     """
     _check_endpoint(endpoint)
     if files:
-        from ecograph.loading import store_from_files
+        from ecograph.rdf.loading import store_from_files
 
         store = store_from_files(files)
     else:
-        from ecograph.query import default_store
+        from ecograph.sparql.query import default_store
 
         store = default_store()
     return publish_store(store, endpoint, **options)  # type: ignore[arg-type]

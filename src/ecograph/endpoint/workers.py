@@ -111,7 +111,7 @@ def answer_query(store: ox.Store, request: dict[str, Any], prefixes: dict[str, s
         Status 200 with the result, 400 for a malformed query (with the
         engine's line:column message), 406 for an unsupported format.
     """
-    from ecograph.serve_results import (
+    from ecograph.endpoint.negotiation import (
         GRAPH_FORMATS,
         SOLUTION_FORMATS,
         NotAcceptable,
@@ -187,7 +187,7 @@ def worker_main(files: Sequence[str]) -> int:
     Parameters
     ----------
     files : sequence of str
-        RDF files to load, as for :func:`ecograph.loading.store_from_files`.
+        RDF files to load, as for :func:`ecograph.rdf.loading.store_from_files`.
 
     Returns
     -------
@@ -201,8 +201,8 @@ def worker_main(files: Sequence[str]) -> int:
     os.dup2(2, 1)
     requests = sys.stdin.buffer
 
-    from ecograph.loading import store_from_files
-    from ecograph.namespaces import PREFIXES
+    from ecograph.rdf.loading import store_from_files
+    from ecograph.rdf.namespaces import PREFIXES
 
     store = store_from_files([Path(f) for f in files])
     _write_frames(channel, json.dumps({"ready": True, "quads": len(store)}).encode())
@@ -283,7 +283,7 @@ class WorkerPool:
     def __init__(self, files: Sequence[Path], size: int = 2, start_timeout: float = 120.0) -> None:
         if size < 1:
             raise ValueError("the pool needs at least one worker")
-        self._command = [sys.executable, "-m", "ecograph.serve_workers", *map(str, files)]
+        self._command = [sys.executable, "-m", "ecograph.endpoint.workers", *map(str, files)]
         self._size = size
         self._start_timeout = start_timeout
         self._idle: queue.Queue[_Worker] = queue.Queue()

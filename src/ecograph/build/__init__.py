@@ -1,0 +1,1 @@
+"""Building the graph's artefacts (``ecograph build``) and the main job (``ecograph run``)."""

@@ -1,0 +1,1 @@
+"""``ecograph serve``: the read-only SPARQL 1.1 endpoint, its worker processes and its query page."""

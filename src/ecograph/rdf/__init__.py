@@ -1,0 +1,1 @@
+"""The RDF core: namespaces and terms, loading files into stores, deterministic exports."""

@@ -1,0 +1,1 @@
+"""Remote stores: uploading the graph to a SPARQL 1.1 Graph Store."""

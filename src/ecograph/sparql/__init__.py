@@ -1,0 +1,1 @@
+"""SPARQL: the query catalogue, running queries on the embedded store or an endpoint, result formats."""

@@ -1,0 +1,1 @@
+"""Validation: SHACL shapes (compiled to SPARQL, or pySHACL), integrity checks and OWL reasoning."""
