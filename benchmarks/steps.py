@@ -313,9 +313,8 @@ def step_main_job(spec: dict) -> None:
     home = out / "home"
     shutil.rmtree(home, ignore_errors=True)
     (home / "graph").mkdir(parents=True)
-    for name in ("ontology", "queries"):
-        (home / name).symlink_to(REPO / name, target_is_directory=True)
-    shutil.copytree(REPO / "graph" / "seed", home / "graph" / "seed")
+    # A project like `ecograph init` makes: the shipped ontology, seed and catalogue, plus the synthetic data.
+    (home / "ecograph.toml").write_text("[project]\nseed = true\n", encoding="utf-8")
     (home / "graph" / Path(spec["path"]).name).symlink_to(Path(spec["path"]).resolve())
     os.environ["ECOGRAPH_HOME"] = str(home)
     start = time.perf_counter()

@@ -12,6 +12,7 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parents[1]
+SHIPPED = REPO / "src" / "ecograph" / "data"
 SHAPES_DIR = Path(__file__).parent / "shapes"
 SHAPE_CONTEXT = SHAPES_DIR / "context.trig"
 EXAMPLE_GRAPH = ox.NamedNode("https://w3id.org/ecograph/graph/example")

@@ -17,7 +17,7 @@ from ecograph.rdf.loading import load_dataset, load_ontology
 from ecograph.network.projection import project
 from ecograph.synth.generator import generate
 
-from conftest import REPO
+from conftest import SHIPPED
 
 ECOD = "https://w3id.org/ecograph/id/"
 ECO = "https://w3id.org/ecograph/ontology#"
@@ -57,7 +57,7 @@ def synth_store() -> tuple[ox.Store, Counter]:
 
 def sparql_instances(store: ox.Store, name: str) -> set[tuple[str, ...]]:
     """Run queries/chain-NAME.rq; rows as tuples of its non-label columns."""
-    solutions = store.query((REPO / "queries" / f"chain-{name}.rq").read_text(encoding="utf-8"), use_default_graph_as_union=True)
+    solutions = store.query((SHIPPED / "queries" / f"chain-{name}.rq").read_text(encoding="utf-8"), use_default_graph_as_union=True)
     columns = [v.value for v in solutions.variables if not v.value.endswith("Label")]
     return {tuple(row[c].value for c in columns) for row in solutions}
 

@@ -22,7 +22,7 @@ from ecograph.cli import app
 from ecograph.errors import EcographError, InputError
 from ecograph.rdf.loading import load_dataset, store_from_files
 
-from conftest import FIXTURES, REPO, tree_bytes
+from conftest import FIXTURES, SHIPPED, tree_bytes
 
 EXPECTED_FILES = {
     "ecograph.ttl",
@@ -53,7 +53,7 @@ def store_dump(stmts: list, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes:
 
 
 def _repo_has_data() -> bool:
-    return (REPO / "ontology" / "ecograph.ttl").is_file() and any((REPO / "graph").rglob("*.trig"))
+    return (SHIPPED / "ontology" / "ecograph.ttl").is_file() and any((SHIPPED / "graph").rglob("*.trig"))
 
 
 @pytest.fixture(scope="module", params=["fixture", "repo"])

@@ -30,3 +30,12 @@ def test_readme_catalogue_table_is_generated_from_the_queries():
 def test_readme_links_point_to_files_that_exist():
     for target in re.findall(r"\]\(((?:docs|src|tests)/[^)#]+)\)", README):
         assert (REPO / target).exists(), target
+
+
+def test_every_command_is_in_the_readme_commands_table():
+    from ecograph.cli import app
+
+    names = [c.name or c.callback.__name__ for c in app.registered_commands]
+    table = README.split("## Commands", 1)[1].split("\n## ", 1)[0]
+    assert sorted(n for n in names if f"`ecograph {n}" not in table) == []
+    assert "`ecograph --home DIR COMMAND`" in table

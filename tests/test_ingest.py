@@ -30,6 +30,7 @@ from ecograph.ingest.templates import (
 from ecograph.rdf.namespaces import PREFIXES
 
 REPO = Path(__file__).resolve().parents[1]
+SHIPPED = REPO / "src" / "ecograph" / "data"
 EXAMPLES = REPO / "src" / "ecograph" / "ingest" / "templates" / "examples"
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 DOC = "https://w3id.org/ecograph/id/source-example-survey-2019"
@@ -42,16 +43,16 @@ def tree(root: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module", autouse=True)
 def real_graph_untouched():
-    """No test may change the project's own graph/."""
-    before = tree(REPO / "graph")
+    """No test may change the shipped seed or the checkout's own graph/."""
+    before = tree(SHIPPED / "graph"), tree(REPO / "graph")
     yield
-    assert tree(REPO / "graph") == before
+    assert (tree(SHIPPED / "graph"), tree(REPO / "graph")) == before
 
 
 def make_home(root: Path) -> Path:
     home = root / "project"
     for part in ("ontology", "graph"):
-        shutil.copytree(REPO / part, home / part)
+        shutil.copytree(SHIPPED / part, home / part)
     (home / "in").mkdir()
     return home
 

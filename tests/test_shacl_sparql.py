@@ -333,7 +333,7 @@ def test_validate_falls_back_to_pyshacl_with_a_note(tmp_path: Path, monkeypatch:
 def test_cli_validate_engine_option_gives_the_same_report(tmp_path: Path) -> None:
     broken = tmp_path / "broken.ttl"
     broken.write_text(PREFIXES + CASES["pattern"][0].replace("ecod:source-example-s1", "ecod:source-latest-progress-s1"))
-    seed = Path(__file__).resolve().parents[1] / "graph" / "seed" / "sources.trig"
+    seed = Path(__file__).resolve().parents[1] / "src" / "ecograph" / "data" / "graph" / "seed" / "sources.trig"
     outputs = {}
     for engine in ("sparql", "pyshacl"):
         result = runner.invoke(app, ["validate", "--engine", engine, str(seed), str(broken)])

@@ -15,7 +15,7 @@ from ecograph.sparql.catalogue import load_catalogue
 from ecograph.cli import app
 from ecograph.errors import InputError
 from ecograph.rdf.loading import load_dataset, load_ontology
-from ecograph.paths import repo_root
+from ecograph.paths import shipped_dir
 from ecograph.validation.validate import (
     SHAPES_NAMESPACE,
     load_checks,
@@ -32,7 +32,7 @@ EXAMPLES = Path(__file__).parent / "shapes"
 CHECK_EXAMPLES = EXAMPLES / "checks"
 SHAPE_DIRS = sorted(p.name for p in EXAMPLES.iterdir() if (p / "valid.ttl").is_file())
 CHECK_NAMES = sorted(p.stem for p in CHECK_EXAMPLES.glob("*.trig"))
-SEED = repo_root() / "graph" / "seed"
+SEED = shipped_dir() / "graph" / "seed"
 ECOD = "https://w3id.org/ecograph/id/"
 runner = CliRunner()
 

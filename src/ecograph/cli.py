@@ -90,11 +90,63 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
+    home: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--home",
+            help="Project folder to use; wins over $ECOGRAPH_HOME and over an ecograph.toml above the current folder.",
+            file_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Build, validate and publish the ecograph knowledge graph."""
+    from ecograph.paths import use_home
+
+    # Until the command ends (not for the rest of the process: tests invoke many commands).
+    ctx.with_resource(use_home(home))
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="The project folder to create (or to make a project).")],
+    name: Annotated[Optional[str], typer.Option("--name", help="The project's name (default: the folder's).")] = None,
+    seed: Annotated[
+        bool, typer.Option("--seed/--no-seed", help="Load the seed graph shipped with ecograph besides your own data.")
+    ] = True,
+) -> None:
+    """Create a project folder: graph/ for your data, queries/ for your queries, a README and ecograph.toml."""
+    from ecograph.paths import display_path
+    from ecograph.project import init_project
+
+    created = _guard(lambda: init_project(folder, name=name, seed=seed))
+    out = _out()
+    for path in created.files:
+        out.print(f"created {escape(display_path(path))}")
+    out.print(f"[green]project ready[/]: {escape(str(created.root))} — run `ecograph run` inside it")
+
+
+@app.command()
+def info(fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table") -> None:
+    """Show the project in use, how it was found, and where its ontology, data, queries and output are."""
+    from ecograph.project import project_info
+
+    if fmt not in ("table", "json"):
+        _fail(f"--format must be table or json, not {fmt!r}", 2)
+    about = _guard(project_info)
+    if fmt == "json":
+        typer.echo(json.dumps(about, indent=2, ensure_ascii=False))
+        return
+    table = Table(title="ecograph project", show_header=False)
+    table.add_column("what")
+    table.add_column("value")
+    for key, value in about.items():
+        shown = "\n".join(value) if isinstance(value, list) else "(none: the shipped data alone)" if value is None else str(value)
+        table.add_row(key, escape(shown))
+    _out().print(table)
 
 
 OutOption = Annotated[
@@ -446,7 +498,7 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
 def list_queries(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
 ) -> None:
-    """List the saved SPARQL queries of queries/: name, kind and the question each answers."""
+    """List the saved SPARQL queries (shipped and the project's queries/): name, kind and the question each answers."""
     from ecograph.sparql.catalogue import load_catalogue
 
     if fmt not in ("table", "json"):

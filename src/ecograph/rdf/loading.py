@@ -11,7 +11,7 @@ import rdflib
 
 from ecograph.errors import InputError
 from ecograph.rdf.namespaces import PREFIXES
-from ecograph.paths import display_path, graph_dir, ontology_dir
+from ecograph.paths import data_dirs, display_path, ontology_dir
 
 __all__ = [
     "RDF_FORMATS",
@@ -45,14 +45,15 @@ def data_files(root: Path | None = None) -> list[Path]:
     Parameters
     ----------
     root : Path, optional
-        Directory to search; defaults to the project's ``graph/``.
+        Directory to search; defaults to the data folders of the project in use (the shipped
+        seed when it is loaded, then the project's ``graph/``), each sorted on its own.
 
     Returns
     -------
     list of Path
     """
-    root = graph_dir() if root is None else root
-    return sorted(p for p in root.rglob("*") if p.suffix in _DATA_SUFFIXES and p.is_file())
+    roots = data_dirs() if root is None else [root]
+    return [f for r in roots for f in sorted(p for p in r.rglob("*") if p.suffix in _DATA_SUFFIXES and p.is_file())]
 
 
 def ontology_files(root: Path | None = None) -> list[Path]:

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from ecograph.errors import EcographError, InputError
 from ecograph.rdf.namespaces import PREFIXES
-from ecograph.paths import display_path, ontology_dir, queries_dir
+from ecograph.paths import display_path, ontology_dir, queries_dirs
 
 __all__ = [
     "KINDS",
@@ -454,14 +454,15 @@ def checks_dir() -> Path:
 def load_catalogue(directory: Path | None = None) -> list[CatalogueQuery]:
     """Load the saved queries: ``queries/*.rq``, then the integrity checks ``ontology/checks/*-violation.rq``.
 
-    Each part is sorted by name; a query is named by its file name without ``.rq``
+    The queries are the shipped catalogue, then the project's own ``queries/``; the checks
+    are those of the ontology in use (see :mod:`ecograph.paths`). Each folder is sorted by name; a query is named by its file name without ``.rq``
     (``06-national-figures``, ``parts-add-up-violation``).
 
     Parameters
     ----------
     directory : Path, optional
-        Load every ``*.rq`` file of this directory only. Defaults to the project's
-        ``queries/`` and ``ontology/checks/`` (a missing directory adds nothing).
+        Load every ``*.rq`` file of this directory only. Defaults to the folders above
+        (a missing directory adds nothing).
 
     Returns
     -------
@@ -481,7 +482,7 @@ def load_catalogue(directory: Path | None = None) -> list[CatalogueQuery]:
     """
     if directory is None:
         # A missing directory globs to nothing: a project without saved queries or checks.
-        paths = sorted(queries_dir().glob("*.rq")) + sorted(checks_dir().glob("*-violation.rq"))
+        paths = [p for d in queries_dirs() for p in sorted(d.glob("*.rq"))] + sorted(checks_dir().glob("*-violation.rq"))
     else:
         directory = Path(directory)
         if not directory.is_dir():
@@ -550,12 +551,12 @@ def catalogue_markdown(catalogue: list[CatalogueQuery] | None = None) -> str:
     lines = [
         "# Query catalogue",
         "",
-        "<!-- Generated from queries/*.rq and ontology/checks/*-violation.rq by ecograph.sparql.catalogue.catalogue_markdown(); do not edit by hand. -->",
+        "<!-- Generated from src/ecograph/data/queries/*.rq and src/ecograph/data/ontology/checks/*-violation.rq by ecograph.sparql.catalogue.catalogue_markdown(); do not edit by hand. -->",
         "",
         f"{len(catalogue)} saved SPARQL queries over the ecograph knowledge graph. Run one with",
         "`ecograph query NAME [--param KEY=VALUE ...] [--format table|csv|tsv|json|xml|ttl|nt|jsonld]`;",
         "list them with `ecograph queries`. Queries of kind *violation* are integrity checks that",
-        "must return no rows; they live in `ontology/checks/`, and `ecograph validate` runs them",
+        "must return no rows; they live in `src/ecograph/data/ontology/checks/`, and `ecograph validate` runs them",
         "too. *construct* queries return a graph. See the end of this page for how queries are run.",
         "",
     ]
