@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["EcographError", "InputError", "ValidationFailed", "exit_code"]
+__all__ = ["EcographError", "InputError", "ValidationFailed", "MissingDependency", "exit_code"]
 
 
 class EcographError(Exception):
@@ -49,6 +49,10 @@ class ValidationFailed(EcographError):
     def __init__(self, report: str, summary: str = "validation failed") -> None:
         self.report = report
         super().__init__(summary)
+
+
+class MissingDependency(EcographError):
+    """An optional package that a feature needs is not installed (the message says how to install it)."""
 
 
 def exit_code(error: BaseException) -> int:

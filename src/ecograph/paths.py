@@ -48,7 +48,6 @@ HOME_VARIABLE = "ECOGRAPH_HOME"
 """The environment variable naming the project folder."""
 
 _MARKER_KEYS = {"name": str, "seed": bool}
-_home: ContextVar[Path | None] = ContextVar("ecograph_home", default=None)
 
 
 class NoProject(EcographError):
@@ -123,6 +122,10 @@ class Project:
                 f"or name one with --home or {HOME_VARIABLE}"
             )
         return self.root / "graph"
+
+
+# The project named by --home (or ecograph.open), for the commands of this context only.
+_home: ContextVar[Path | Project | None] = ContextVar("ecograph_home", default=None)
 
 
 def _read_marker(path: Path) -> dict[str, object]:
@@ -201,13 +204,21 @@ def find_project(home: str | Path | None = None, start: str | Path | None = None
 
 def current_project() -> Project:
     """Return the project in use now (see :func:`find_project`; :func:`use_home` sets ``home``)."""
-    return find_project(_home.get())
+    home = _home.get()
+    return home if isinstance(home, Project) else find_project(home)
 
 
 @contextmanager
-def use_home(home: str | Path | None) -> Iterator[None]:
-    """Use this project folder within the ``with`` block (None: the usual lookup); ``--home`` does this."""
-    token = _home.set(None if home is None else Path(home))
+def use_home(home: str | Path | Project | None) -> Iterator[None]:
+    """Use this project within the ``with`` block; ``--home`` does this.
+
+    Parameters
+    ----------
+    home : str, Path, Project or None
+        A folder (found as ``--home`` would be), a :class:`Project` already found (used as it
+        is, even one without a folder), or None for the usual lookup.
+    """
+    token = _home.set(home if isinstance(home, Project) or home is None else Path(home))
     try:
         yield
     finally:

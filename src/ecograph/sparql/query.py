@@ -14,7 +14,7 @@ import urllib.request
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import pyoxigraph as ox
 
@@ -88,6 +88,9 @@ _GRAPH_TYPES = {
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+if TYPE_CHECKING:  # pandas is an optional extra
+    import pandas
 
 
 def compact(term: Term | None) -> str:
@@ -175,9 +178,46 @@ class QueryResult:
             return int(bool(self.boolean))
         return len(self.triples)
 
+    def __repr__(self) -> str:
+        count = len(self.rows) if self.form == "select" else len(self.triples)
+        noun = "row" if self.form == "select" else "triple"
+        answer = str(self.boolean).lower() if self.form == "ask" else f"{count} {noun}{'' if count == 1 else 's'}"
+        return f"<QueryResult {self.query.name}: {answer}>"
+
     def records(self) -> list[dict[str, Term]]:
         """Return the SELECT rows as dictionaries of bound variables."""
         return [{v: t for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+
+    def to_pandas(self, *, compact: bool = False) -> pandas.DataFrame:
+        """Return the answer as a pandas DataFrame (needs ``pip install "ecograph[notebook]"``).
+
+        Parameters
+        ----------
+        compact : bool, default False
+            Show IRIs of known namespaces as ``prefix:name`` (``ecod:huibo``) instead of in full.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One column per variable; numbers, years, dates and booleans as Python values, IRIs
+            and text as strings, unbound values as None (see
+            :func:`ecograph.sparql.frames.python_value`). ASK: one column ``answer``;
+            CONSTRUCT: ``subject``, ``predicate``, ``object``.
+        """
+        from ecograph.sparql.frames import answer_frame
+
+        return answer_frame(self, compact=compact)
+
+    def to_csv(self, path: str | Path) -> Path:
+        """Write the answer as CSV (SPARQL 1.1 CSV results; graphs as ``subject,predicate,object``); returns the path."""
+        from ecograph.sparql.frames import answer_csv
+
+        return answer_csv(self, path)
+
+    def _repr_html_(self) -> str:
+        from ecograph.sparql.frames import answer_html
+
+        return answer_html(self)
 
     def column(self, variable: str) -> list[Term | None]:
         """Return the values of one variable, row by row."""
