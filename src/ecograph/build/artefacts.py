@@ -21,6 +21,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import DCTERMS, RDFS, SDO, SKOS
 
+from ecograph.build.full import FULL_EXPORT, full_dataset
 from ecograph.errors import EcographError, ValidationFailed
 from ecograph.rdf.export import ExportFormat, export
 from ecograph.rdf.loading import data_files, load_dataset, load_ontology, ontology_files
@@ -313,7 +314,8 @@ def build(
             inferred = ox.Store()
             inferred.extend(report.inferred)
             _write(tmp, INFERRED_EXPORT[0], inferred, INFERRED_EXPORT[1], report)
-            r.append(f"{len(DATA_EXPORTS) + 1} files")
+            _write(tmp, FULL_EXPORT, full_dataset(data, report.inferred), ExportFormat.TRIG, report)
+            r.append(f"{len(DATA_EXPORTS) + 2} files")
 
         with steps.step("document") as r:
             (tmp / "ontology").mkdir()
