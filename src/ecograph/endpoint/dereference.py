@@ -18,9 +18,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ecograph.errors import EcographError
-from ecograph.endpoint.entities import Description, Row, describe_with, entity_iri, used_prefixes
+from ecograph.endpoint.entities import Description, Row, describe_with, entity_iri, serialize_statements
 from ecograph.endpoint.negotiation import GRAPH_FORMATS, NotAcceptable, ResultFormat, negotiate
+from ecograph.errors import EcographError
 
 __all__ = ["ENTITY_FORMATS", "Reply", "RunQuery", "dereference", "rows_from_results", "answers_path", "worker_runner"]
 
@@ -81,7 +81,13 @@ def worker_runner(query: Callable[[dict[str, Any]], Any]) -> RunQuery:
     """
 
     def run(text: str) -> tuple[list[Row], bool]:
-        request = {"query": text, "accept": "application/sparql-results+json", "format": None, "default_graph": [], "named_graph": []}
+        request: dict[str, Any] = {
+            "query": text,
+            "accept": "application/sparql-results+json",
+            "format": None,
+            "default_graph": [],
+            "named_graph": [],
+        }
         answer = query(request)
         if answer.status != HTTPStatus.OK:
             raise EcographError(f"the description query failed ({answer.status}): {answer.body.decode('utf-8', 'replace').strip()}")
@@ -101,10 +107,7 @@ def _alternates(path: str) -> str:
 def _rdf(description_or_quads: Description | list[ox.Quad], fmt: ResultFormat) -> bytes:
     if isinstance(description_or_quads, Description):
         return description_or_quads.serialize(_RDF_FORMATS[fmt.name])
-    rdf_format = _RDF_FORMATS[fmt.name]
-    data = description_or_quads if rdf_format.supports_datasets and rdf_format != ox.RdfFormat.JSON_LD else [q.triple for q in description_or_quads]
-    prefixes = used_prefixes(description_or_quads) if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    return ox.serialize(data, format=rdf_format, prefixes=prefixes) or b""
+    return serialize_statements(description_or_quads, _RDF_FORMATS[fmt.name])
 
 
 @cache

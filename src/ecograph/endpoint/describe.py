@@ -84,7 +84,7 @@ def dcat_description(dataset: ox.NamedNode | ox.BlankNode, endpoint_url: str) ->
         ox.Triple(service, ox.NamedNode(_DCTERMS + "conformsTo"), ox.NamedNode("https://www.w3.org/TR/sparql11-protocol/")),
         ox.Triple(dataset, _d("distribution"), pages),
         ox.Triple(pages, _RDF_TYPE, _d("Distribution")),
-        ox.Triple(pages, ox.NamedNode(_DCTERMS + "title"), ox.Literal("an HTML page and RDF for each entity, by content negotiation", language="en")),
+        ox.Triple(pages, ox.NamedNode(_DCTERMS + "title"), ox.Literal("a page and RDF for each entity, negotiated", language="en")),
         ox.Triple(pages, _d("accessURL"), ox.NamedNode(root + "id/")),
     ]
     out += [ox.Triple(pages, _d("mediaType"), ox.NamedNode(media + m)) for m in _ENTITY_MEDIA_TYPES]

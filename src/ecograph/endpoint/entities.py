@@ -34,6 +34,7 @@ __all__ = [
     "describe_with",
     "describe",
     "used_prefixes",
+    "serialize_statements",
 ]
 
 BASE = "https://w3id.org/ecograph/"
@@ -171,14 +172,23 @@ class Description:
 
     def triples(self) -> list[ox.Triple]:
         """The statements without their graphs, once each: the entity's own first."""
-        node = ox.NamedNode(self.iri)
-        return sorted({q.triple for q in self.quads}, key=lambda t: (t.subject != node, str(t)))
+        return _triples(self.quads, self.iri)
 
     def serialize(self, fmt: ox.RdfFormat) -> bytes:
         """Write the description: quads for TriG and N-Quads, triples for the other formats."""
-        data: list[ox.Quad] | list[ox.Triple] = self.quads if fmt.supports_datasets and fmt != ox.RdfFormat.JSON_LD else self.triples()
-        prefixes = used_prefixes(self.quads) if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-        return ox.serialize(data, format=fmt, prefixes=prefixes) or b""
+        return serialize_statements(self.quads, fmt, self.iri)
+
+
+def _triples(quads: Iterable[ox.Quad], first: str | None = None) -> list[ox.Triple]:
+    node = ox.NamedNode(first) if first else None
+    return sorted({q.triple for q in quads}, key=lambda t: (t.subject != node, str(t)))
+
+
+def serialize_statements(quads: list[ox.Quad], fmt: ox.RdfFormat, first: str | None = None) -> bytes:
+    """Write statements: in their graphs for TriG and N-Quads, as triples once each (``first``'s first) otherwise."""
+    data: list[ox.Quad] | list[ox.Triple] = quads if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS) else _triples(quads, first)
+    prefixes = used_prefixes(quads) if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    return ox.serialize(data, format=fmt, prefixes=prefixes) or b""
 
 
 def used_prefixes(quads: Iterable[ox.Quad]) -> dict[str, str]:

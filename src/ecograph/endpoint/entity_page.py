@@ -44,6 +44,8 @@ _FIGURE_COLUMNS = {
 _FIGURE_HIDDEN = {_RDF + "type", _QB_DATASET, _PROV_DERIVED, _ECO + "refSubject", _ECO + "refArea"}
 _INFERRED_GRAPH = BASE + "graph/inferred"
 
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
 PAGE_FORMATS = (("Turtle", "turtle"), ("N-Triples", "ntriples"), ("JSON-LD", "jsonld"), ("TriG", "trig"), ("N-Quads", "nquads"))
 """The machine-readable versions each page links to: label and ``format`` parameter."""
 
@@ -118,22 +120,30 @@ class _Graph:
             if isinstance(q.subject, ox.NamedNode | ox.BlankNode):
                 self.by_subject[q.subject.value].append(q)
 
-    def values(self, subject: str, predicate: str) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
+    def values(self, subject: str, predicate: str) -> list[Term]:
         return [q.object for q in self.by_subject.get(subject, ()) if q.predicate.value == predicate]
 
+    def literals(self, subject: str, predicate: str) -> list[ox.Literal]:
+        return [o for o in self.values(subject, predicate) if isinstance(o, ox.Literal)]
+
+    def iris(self, subject: str, predicate: str) -> list[ox.NamedNode]:
+        return [o for o in self.values(subject, predicate) if isinstance(o, ox.NamedNode)]
+
     def label(self, iri: str) -> str:
-        names = [o for p in _TITLES for o in self.values(iri, p) if isinstance(o, ox.Literal)]
+        names = [o for p in _TITLES for o in self.literals(iri, p)]
         for wanted in ("en", None, ""):
             for name in names:
                 if wanted is None or (name.language or "") == wanted:
                     return name.value
         return _short(iri)
 
-    def link(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Link:
+    def link(self, term: Term) -> Link:
         if isinstance(term, ox.Literal):
             return Link(term.value, "", None)
         if isinstance(term, ox.BlankNode):
             return Link(f"_:{term.value}", f"_:{term.value}", None)
+        if isinstance(term, ox.Triple):
+            return Link(str(term), str(term), None)
         href = local_path(term.value)
         if href is None and term.value.startswith(("http://", "https://")):
             href = term.value
@@ -142,7 +152,7 @@ class _Graph:
     def section(self, section: ox.NamedNode) -> Link:
         """A source section, short ("section 7") with its title as tooltip."""
         full = self.link(section)
-        numbers = [n.value for n in self.values(section.value, _ECO + "sectionNumber")]
+        numbers = [n.value for n in self.literals(section.value, _ECO + "sectionNumber")]
         return Link(f"section {numbers[0]}" if numbers else full.text, full.iri, full.href, full.text)
 
     def sources_of(self, quad: ox.Quad) -> tuple[list[Link], bool]:
@@ -153,7 +163,7 @@ class _Graph:
             return [], True
         if graph.value == _INFERRED_GRAPH:
             return [], True
-        return [self.section(s) for s in self.values(graph.value, _PROV_DERIVED) if isinstance(s, ox.NamedNode)], False
+        return [self.section(s) for s in self.iris(graph.value, _PROV_DERIVED)], False
 
 
 def _short(iri: str) -> str:
@@ -180,7 +190,7 @@ def _merge(relations: list[Relation]) -> list[Relation]:
 def _figure(graph: _Graph, node: str) -> Figure:
     quads = graph.by_subject.get(node, [])
 
-    def first(predicate: str) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
+    def first(predicate: str) -> Term | None:
         found = [q.object for q in quads if q.predicate.value == predicate]
         return found[0] if found else None
 
@@ -194,12 +204,12 @@ def _figure(graph: _Graph, node: str) -> Figure:
         key=lambda d: (d[0].text, d[1]),
     )
     value, year = first(_FIGURE_COLUMNS["value"]), first(_FIGURE_COLUMNS["year"])
-    sections = [graph.section(s) for s in graph.values(node, _PROV_DERIVED) if isinstance(s, ox.NamedNode)]
+    sections = [graph.section(s) for s in graph.iris(node, _PROV_DERIVED)]
     return Figure(
         indicator=linked(_FIGURE_COLUMNS["indicator"]),
-        value="" if value is None else value.value,
+        value="" if value is None else graph.link(value).text,
         unit=linked(_FIGURE_COLUMNS["unit"]),
-        year="" if year is None else year.value,
+        year="" if year is None else graph.link(year).text,
         qualifier=linked(_FIGURE_COLUMNS["qualifier"]),
         details=list(details),
         sources=sections,
@@ -222,14 +232,21 @@ def entity_page(description: Description) -> EntityPage:
     iri = description.iri
     node = ox.NamedNode(iri)
     names = sorted(
-        {(o.value, o.language or "") for p in (*_NAME_PROPERTIES, *_OTHER_NAMES) for o in graph.values(iri, p) if isinstance(o, ox.Literal)},
+        {(o.value, o.language or "") for p in (*_NAME_PROPERTIES, *_OTHER_NAMES) for o in graph.literals(iri, p)},
         key=lambda n: (n[1] != "en", n[1], n[0]),
     )
     figure_nodes = sorted(
-        {q.subject.value for q in description.quads if q.object == node and isinstance(q.subject, ox.NamedNode) and graph.values(q.subject.value, _QB_DATASET)}
+        {
+            q.subject.value
+            for q in description.quads
+            if q.object == node and isinstance(q.subject, ox.NamedNode) and graph.values(q.subject.value, _QB_DATASET)
+        }
     )
+    figure_iris = {str(ox.NamedNode(f)) for f in figure_nodes}
     figures = sorted((_figure(graph, f) for f in figure_nodes), key=lambda f: (f.year, f.indicator.text if f.indicator else ""))
-    attributes, outgoing, incoming = [], [], []
+    attributes: list[Relation] = []
+    outgoing: list[Relation] = []
+    incoming: list[Relation] = []
     for q in description.quads:
         sources, inferred = graph.sources_of(q)
         if q.subject == node:
@@ -238,33 +255,33 @@ def entity_page(description: Description) -> EntityPage:
                 continue
             relation = Relation(graph.link(q.predicate), graph.link(q.object), sources, inferred)
             (attributes if isinstance(q.object, ox.Literal) else outgoing).append(relation)
-        elif q.object == node and q.subject.value not in figure_nodes:
+        elif q.object == node and str(q.subject) not in figure_iris:
             incoming.append(Relation(graph.link(q.predicate), graph.link(q.subject), sources, inferred))
     sections = {q.object.value for q in description.quads if q.predicate.value == _PROV_DERIVED and isinstance(q.object, ox.NamedNode)}
     own_sections = {s.iri for r in (*attributes, *outgoing, *incoming) for s in r.sources}
     own_sections |= {s.iri for f in figures for s in f.sources}
-    own_sections |= {s.value for s in graph.values(iri, _PROV_DERIVED) if isinstance(s, ox.NamedNode)}
-    sources = []
+    own_sections |= {s.value for s in graph.iris(iri, _PROV_DERIVED)}
+    source_list: list[Source] = []
     for section in sorted(own_sections & sections or own_sections):
-        documents = [graph.label(d.value) for d in graph.values(section, _DCTERMS + "isPartOf") if isinstance(d, ox.NamedNode)]
-        numbers = [n.value for n in graph.values(section, _ECO + "sectionNumber")]
-        titles = [t.value for t in graph.values(section, _DCTERMS + "title")]
+        documents = [graph.label(d.value) for d in graph.iris(section, _DCTERMS + "isPartOf")]
+        numbers = [n.value for n in graph.literals(section, _ECO + "sectionNumber")]
+        titles = [t.value for t in graph.literals(section, _DCTERMS + "title")]
         link = graph.link(ox.NamedNode(section))
-        sources.append(Source(Link(titles[0] if titles else link.text, section, link.href), "; ".join(documents), ", ".join(numbers)))
-    sources.sort(key=lambda s: (s.document, s.number.zfill(8), s.section.text))
-    unnamed = any(o.value == "true" for o in graph.values(iri, _ECO + "unnamedInSource"))
+        source_list.append(Source(Link(titles[0] if titles else link.text, section, link.href), "; ".join(documents), ", ".join(numbers)))
+    source_list.sort(key=lambda s: (s.document, s.number.zfill(8), s.section.text))
+    unnamed = any(o.value == "true" for o in graph.literals(iri, _ECO + "unnamedInSource"))
     title = graph.label(iri) if names else _short(iri)
     return EntityPage(
         iri=iri,
         title=title,
         names=names,
-        classes=sorted({graph.link(o) for o in graph.values(iri, _RDF + "type") if isinstance(o, ox.NamedNode)}, key=lambda c: c.text.lower()),
-        descriptions=sorted({o.value for p in _DESCRIPTIONS for o in graph.values(iri, p) if isinstance(o, ox.Literal)}),
+        classes=sorted({graph.link(o) for o in graph.iris(iri, _RDF + "type")}, key=lambda c: c.text.lower()),
+        descriptions=sorted({o.value for p in _DESCRIPTIONS for o in graph.literals(iri, p)}),
         attributes=_merge(attributes),
         figures=figures,
         outgoing=_merge(outgoing),
         incoming=_merge(incoming),
-        sources=sources,
+        sources=source_list,
         unnamed=unnamed,
         truncated=description.truncated,
     )
