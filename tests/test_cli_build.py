@@ -30,6 +30,7 @@ EXPECTED_FILES = {
     "ecograph.trig",
     "ecograph.jsonld",
     "ecograph-inferred.ttl",
+    "ecograph-inferred.trig",
     "ontology/ecograph.ttl",
     "ontology/index.html",
 }
@@ -125,6 +126,26 @@ def test_inferred_export_holds_only_what_reasoning_added(built: Built, nquads) -
     asserted = nquads(q.triple for q in built.data)
     assert not (asserted & got)
     assert got == nquads(q.triple for q in built.report.inferred)
+
+
+def test_inferred_graph_says_which_engine_ontology_and_data_made_it(built: Built) -> None:
+    if not built.report.provenance:
+        pytest.skip("this build ran without reasoning")
+    dataset = ox.Store()
+    dataset.load(path=built.first / "ecograph-inferred.trig", format=ox.RdfFormat.TRIG)
+    graph = ox.NamedNode("https://w3id.org/ecograph/graph/inferred")
+    assert list(dataset.named_graphs()) == [graph]
+    assert len(list(dataset.quads_for_pattern(None, None, None, graph))) == len(built.report.inferred)
+    [row] = dataset.query("""PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX schema: <https://schema.org/>
+        SELECT ?engine ?version (COUNT(DISTINCT ?used) AS ?n) WHERE {
+          <https://w3id.org/ecograph/graph/inferred> prov:wasGeneratedBy ?activity .
+          ?activity a prov:Activity ; prov:wasAssociatedWith ?agent ; prov:used ?used ;
+                    prov:used <https://w3id.org/ecograph/ontology> .
+          ?agent a prov:SoftwareAgent ; schema:name ?engine ; schema:softwareVersion ?version .
+        } GROUP BY ?engine ?version""")
+    assert (row["engine"].value, bool(row["version"].value)) == ("reasonable", True)
+    data_graphs = {q.graph_name for q in built.data if isinstance(q.graph_name, ox.NamedNode)}
+    assert int(row["n"].value) == len(data_graphs) + 1  # every named graph of the data, and the ontology
 
 
 @pytest.mark.parametrize("name", ["ecograph.ttl", "ecograph.nt", "ecograph.trig"])

@@ -20,7 +20,7 @@ def test_run_writes_every_output_and_a_summary(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["run", "--out", str(out)], terminal_width=200)
     assert result.exit_code == 0, result.output
     for name in ("ecograph.ttl", "ecograph.nt", "ecograph.trig", "ecograph.jsonld", "ecograph-inferred.ttl",
-                 "ontology/index.html", "ecograph.html"):
+                 "ecograph-inferred.trig", "ontology/index.html", "ecograph.html"):
         assert (out / name).is_file(), name
     queries = len(load_catalogue())
     assert re.search(rf"{queries} queries in [0-9.]+ s: {queries} ok", result.output)

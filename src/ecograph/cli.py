@@ -158,7 +158,7 @@ ReasonOption = Annotated[
     bool,
     typer.Option(
         "--reason/--no-reason",
-        help="Run the OWL reasoner (HermiT). It takes minutes from about 10^5 statements: skip it for large graphs.",
+        help="Materialise the OWL 2 RL entailments of the whole graph (reasonable) into the graph ecog:inferred.",
     ),
 ]
 
@@ -206,18 +206,59 @@ def validate(
     _out().print(text or "conforms", markup=False)
 
 
+class ReasoningEngine(str, Enum):
+    """Engines of ``ecograph reason``."""
+
+    reasonable = "reasonable"
+    hermit = "hermit"
+
+
 @app.command()
 def reason(
+    engine: Annotated[
+        ReasoningEngine,
+        typer.Option(
+            "--engine",
+            help="reasonable: OWL 2 RL entailments of the whole graph (what build and run add); "
+            "hermit: consistency and classification of the ontology with the data (the seed).",
+        ),
+    ] = ReasoningEngine.reasonable,
     timeout: Annotated[
-        float, typer.Option("--timeout", min=1, help="Seconds before the reasoner is stopped.")
-    ] = 120.0,
+        Optional[float], typer.Option("--timeout", min=1, help="Seconds before the reasoner is stopped.")
+    ] = None,
 ) -> None:
-    """Check the ontology and data for consistency with HermiT and list the inferred class memberships."""
-    from ecograph.validation.reasoning import reason_project
+    """Reason over the ontology and the data: inferred statements (reasonable) or consistency (HermiT)."""
+    if engine is ReasoningEngine.hermit:
+        _reason_hermit(timeout)
+        return
+    import pyoxigraph
 
-    result = _guard(lambda: reason_project(timeout=timeout))
+    from ecograph.rdf.loading import load_dataset, load_ontology
+    from ecograph.sparql.query import compact
+    from ecograph.validation.materialise import DEFAULT_TIMEOUT, materialise
+
+    result = _guard(lambda: materialise(load_dataset(), load_ontology(), timeout=timeout or DEFAULT_TIMEOUT))
     out = _out()
-    out.print(f"[green]consistent[/]: ontology and data ({result.seconds:.1f} s)")
+    out.print(f"{len(result.inferred)} statements inferred by {escape(result.engine)} (OWL 2 RL) from "
+              f"{result.read} statements read, in {result.seconds:.1f} s, {result.peak_mb:,.0f} MB")
+    counts: dict[str, int] = {}
+    for q in result.inferred:
+        if q.predicate.value.endswith("#type"):
+            counts[q.object.value] = counts.get(q.object.value, 0) + 1
+    table = Table(title="inferred class memberships (graph ecog:inferred)")
+    table.add_column("class")
+    table.add_column("members", justify="right")
+    for cls, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        table.add_row(escape(compact(pyoxigraph.NamedNode(cls))), str(n))
+    out.print(table)
+
+
+def _reason_hermit(timeout: float | None) -> None:
+    from ecograph.validation.reasoning import DEFAULT_TIMEOUT, reason_project
+
+    result = _guard(lambda: reason_project(timeout=timeout or DEFAULT_TIMEOUT))
+    out = _out()
+    out.print(f"[green]consistent[/]: ontology and data (HermiT, {result.seconds:.1f} s)")
     memberships = result.memberships(prefixed=True)
     table = Table(title=f"inferred class memberships: {len(memberships)} individuals")
     table.add_column("individual")

@@ -37,7 +37,10 @@ DATA_EXPORTS: tuple[tuple[str, ExportFormat], ...] = (
     ("ecograph.trig", ExportFormat.TRIG),
     ("ecograph.jsonld", ExportFormat.JSONLD),
 )
-INFERRED_EXPORT = ("ecograph-inferred.ttl", ExportFormat.TURTLE)
+INFERRED_EXPORTS: tuple[tuple[str, ExportFormat], ...] = (
+    ("ecograph-inferred.ttl", ExportFormat.TURTLE),  # the inferred statements alone
+    ("ecograph-inferred.trig", ExportFormat.TRIG),  # the same in the graph ecog:inferred, with its PROV
+)
 MAIN_ONTOLOGY = "ecograph.ttl"
 
 
@@ -78,7 +81,9 @@ class BuildReport:
     data, ontology : pyoxigraph.Store
         The same two apart, for steps that must tell them apart (the projection).
     inferred : list of pyoxigraph.Quad
-        The reasoner's output (empty when reasoning was skipped).
+        The reasoner's output, in the named graph ``ecog:inferred`` (empty when reasoning was skipped).
+    provenance : list of pyoxigraph.Quad
+        The PROV description of that graph (default graph; empty when reasoning was skipped).
     """
 
     out_dir: Path
@@ -89,6 +94,7 @@ class BuildReport:
     data: ox.Store | None = field(default=None, repr=False, compare=False)
     ontology: ox.Store | None = field(default=None, repr=False, compare=False)
     inferred: list[ox.Quad] = field(default_factory=list, repr=False, compare=False)
+    provenance: list[ox.Quad] = field(default_factory=list, repr=False, compare=False)
 
 
 def _import_ontpub() -> type:
@@ -197,10 +203,6 @@ class _Steps:
         self.report.steps.append(StepResult(name, time.perf_counter() - start, "; ".join(result) or "ok"))
 
 
-def _as_quads(statements: Iterable[ox.Quad | ox.Triple]) -> list[ox.Quad]:
-    return [s if isinstance(s, ox.Quad) else ox.Quad(s.subject, s.predicate, s.object) for s in statements]
-
-
 _DISTINCT_TRIPLES = """SELECT (COUNT(*) AS ?n) WHERE {
     SELECT DISTINCT ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } }"""
 
@@ -216,6 +218,12 @@ def _write(tmp: Path, name: str, data: ox.Store, fmt: ExportFormat, report: Buil
     path = tmp / name
     export(data, fmt, path)
     report.files.append(OutputFile(name, path.stat().st_size, _count(data, fmt)))
+
+
+def _without_provenance(inferred: ox.Store) -> ox.Store:
+    only = ox.Store()
+    only.extend(q for q in inferred if not isinstance(q.graph_name, ox.DefaultGraph))
+    return only
 
 
 def _swap(new: Path, out: Path) -> None:
@@ -253,7 +261,8 @@ def build(
     validate : bool, default True
         Run ``ecograph.validation.validate.validate_store`` (skipped with a note if absent).
     reason : bool, default True
-        Run ``ecograph.validation.reasoning.reason`` (skipped with a note if absent).
+        Materialise the OWL 2 RL entailments over all the data
+        (:func:`ecograph.validation.materialise.materialise`); a failure is an error.
 
     Returns
     -------
@@ -298,12 +307,13 @@ def build(
     with steps.step("reason") as r:
         if not reason:
             r.append("skipped: not requested")
-            report.notes.append("reasoning skipped: ecograph-inferred.ttl is empty")
+            report.notes.append("reasoning skipped: ecograph-inferred.ttl and ecograph-inferred.trig are empty")
         else:
-            from ecograph.validation.reasoning import reason as run_reasoner
+            from ecograph.validation.materialise import materialise
 
-            report.inferred = _as_quads(run_reasoner(store).inferred)
-            r.append(f"{len(report.inferred)} inferred statements")
+            result = materialise(data, ontology)
+            report.inferred, report.provenance = result.inferred, result.provenance
+            r.append(f"{len(result.inferred)} statements inferred by {result.engine} (OWL 2 RL, {result.peak_mb:,.0f} MB)")
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
@@ -313,9 +323,12 @@ def build(
                 _write(tmp, name, data, fmt, report)
             inferred = ox.Store()
             inferred.extend(report.inferred)
-            _write(tmp, INFERRED_EXPORT[0], inferred, INFERRED_EXPORT[1], report)
-            _write(tmp, FULL_EXPORT, full_dataset(data, report.inferred), ExportFormat.TRIG, report)
-            r.append(f"{len(DATA_EXPORTS) + 2} files")
+            inferred.extend(report.provenance)
+            _write(tmp, INFERRED_EXPORTS[0][0], _without_provenance(inferred), INFERRED_EXPORTS[0][1], report)
+            _write(tmp, INFERRED_EXPORTS[1][0], inferred, INFERRED_EXPORTS[1][1], report)
+            full = full_dataset(data, [*report.inferred, *report.provenance])
+            _write(tmp, FULL_EXPORT, full, ExportFormat.TRIG, report)
+            r.append(f"{len(DATA_EXPORTS) + len(INFERRED_EXPORTS) + 1} files")
 
         with steps.step("document") as r:
             (tmp / "ontology").mkdir()

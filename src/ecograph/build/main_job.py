@@ -32,7 +32,7 @@ def run_main_job(
     progress : callable, optional
         Called with the name of each step as it starts.
     reason : bool, default True
-        Run the OWL reasoner; without it the class-based queries find fewer answers.
+        Materialise the OWL 2 RL entailments; without them the class-based queries find fewer answers.
 
     Returns
     -------
@@ -50,7 +50,7 @@ def run_main_job(
     from ecograph.sparql.query import catalogue_summary, run_catalogue
 
     say("queries")
-    runs = run_catalogue(report.store, inferred=report.inferred)
+    runs = run_catalogue(report.store, inferred=[*report.inferred, *report.provenance])
     job.steps.append(StepResult("queries", sum(r.seconds for r in runs), catalogue_summary(runs)))
 
     from ecograph.network.chains import find_chains

@@ -606,7 +606,8 @@ _ENGINE_NOTE = """
   rows, take 1.0 and 1.1 s. rdflib is used to cross-check the catalogue in the tests (every
   query must give the same answer in both engines).
 - **Data.** The store holds the ontology and vocabularies, the named graphs of `graph/` and the
-  inferred triples (from a fresh `build/ecograph-inferred.ttl`, else from the reasoner). The
+  inferred statements in their own named graph `ecog:inferred` (from a fresh
+  `build/ecograph-inferred.trig`, else from the OWL 2 RL engine; a reasoning failure is an error). The
   union of all graphs is the default graph, so plain patterns match facts while
   `GRAPH ?g { … }` still reaches the named graphs for evidence. Oxigraph's union keeps a
   triple once per graph that states it, so the catalogue queries use `SELECT DISTINCT` and

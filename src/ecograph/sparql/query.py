@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import re
@@ -70,7 +69,7 @@ GRAPH_FORMATS: dict[str, ExportFormat] = {
 }
 """Formats for CONSTRUCT and DESCRIBE answers."""
 
-INFERRED_FILE = "ecograph-inferred.ttl"
+INFERRED_FILE = "ecograph-inferred.trig"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _SELECT_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9, text/tab-separated-values;q=0.5"
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
@@ -302,12 +301,8 @@ def _newest_input() -> float:
     return max((p.stat().st_mtime for p in [*data_files(), *ontology_files()]), default=0.0)
 
 
-def _statements_of(result: Iterable[ox.Quad | ox.Triple]) -> list[ox.Triple]:
-    return [s.triple if isinstance(s, ox.Quad) else s for s in result]
-
-
-def inferred_statements(store: ox.Store | None = None) -> tuple[list[ox.Triple], str]:
-    """Find the inferred triples: from a fresh build, else from the reasoner.
+def inferred_statements(store: ox.Store | None = None) -> tuple[list[ox.Quad], str]:
+    """Find the inferred statements: from a fresh build, else from the OWL 2 RL engine.
 
     Parameters
     ----------
@@ -316,56 +311,59 @@ def inferred_statements(store: ox.Store | None = None) -> tuple[list[ox.Triple],
 
     Returns
     -------
-    (list of Triple, str)
-        The triples (asserted ones may be among them) and where they come from:
-        ``build/ecograph-inferred.ttl``, ``reasoner`` or ``none`` (no fresh build and no
-        reasoner, or the reasoner failed: queries over inferred classes then answer nothing).
+    (list of Quad, str)
+        The statements in the named graph ``ecog:inferred`` with the graph's PROV description
+        (default graph), and where they come from: ``build/ecograph-inferred.trig`` or the
+        engine and its version.
+
+    Raises
+    ------
+    EcographError
+        The build's file cannot be read, or the engine failed: a query over inferred classes
+        would silently answer nothing otherwise.
     """
     built = build_dir() / INFERRED_FILE
     if built.is_file() and built.stat().st_mtime >= _newest_input():
         try:
-            triples = _statements_of(ox.parse(path=built, format=ox.RdfFormat.TURTLE))
+            return list(ox.parse(path=built, format=ox.RdfFormat.TRIG)), f"build/{INFERRED_FILE}"
         except (SyntaxError, OSError) as e:
-            raise InputError(str(built), f"cannot read the inferred triples: {e}") from e
-        # Blank nodes of a file are new nodes, not the store's: their triples would duplicate structure.
-        return [t for t in triples if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)], f"build/{INFERRED_FILE}"
-    try:
-        reason = importlib.import_module("ecograph.validation.reasoning")
-    except ModuleNotFoundError as e:
-        if e.name != "ecograph.validation.reasoning":
-            raise
-        return [], "none"
+            raise InputError(str(built), f"cannot read the inferred statements: {e}") from e
+    from ecograph.validation.materialise import materialise
+
+    ontology = load_ontology()
     if store is None:
-        store = ox.Store()
-        store.extend(load_ontology())
-        store.extend(load_dataset())
-    try:
-        return _statements_of(reason.reason(store)), "reasoner"
-    except EcographError as e:
-        # A query that needs no inference should still run where the reasoner cannot (no Java, time limit).
-        log.warning("reasoning failed, querying asserted triples only: %s", e)
-        return [], "none"
+        data = load_dataset()
+    else:
+        # The store may hold the ontology too: the engine reads the ontology from its own argument.
+        data = store
+    result = materialise(data, ontology)
+    return [*result.inferred, *result.provenance], result.engine
 
 
-def add_inferred(store: ox.Store, triples: Iterable[ox.Triple | ox.Quad]) -> int:
-    """Add to the default graph the triples that no graph of the store states yet.
+def add_inferred(store: ox.Store, statements: Iterable[ox.Triple | ox.Quad]) -> int:
+    """Add inferred statements that no graph of the store states yet.
 
     Parameters
     ----------
     store : pyoxigraph.Store
         Changed in place.
-    triples : iterable of Triple or Quad
-        Inferred statements; their graph is ignored.
+    statements : iterable of Triple or Quad
+        Quads go to their own graph (``ecog:inferred``, PROV in the default graph); triples
+        go to ``ecog:inferred``.
 
     Returns
     -------
     int
-        How many triples were added.
+        How many statements were added.
     """
+    from ecograph.validation.materialise import INFERRED_GRAPH
+
     added = 0
-    for t in _statements_of(triples):
-        if next(iter(store.quads_for_pattern(t.subject, t.predicate, t.object, None)), None) is None:
-            store.add(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
+    for s in statements:
+        quad = s if isinstance(s, ox.Quad) else ox.Quad(s.subject, s.predicate, s.object, INFERRED_GRAPH)
+        stated = next(iter(store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)), None)
+        if stated is None or (isinstance(quad.graph_name, ox.DefaultGraph) and quad not in store):
+            store.add(quad)
             added += 1
     return added
 
@@ -376,22 +374,22 @@ def default_store(*, inferred: bool = True) -> ox.Store:
     Parameters
     ----------
     inferred : bool, default True
-        Also add the inferred triples (see :func:`inferred_statements`).
+        Also add the inferred statements (see :func:`inferred_statements`); a reasoning
+        failure is then an error.
 
     Returns
     -------
     pyoxigraph.Store
-        Ontology and vocabularies and the inferred triples in the default graph, the facts in
-        their named graphs. Queries use the union of all graphs as the default graph.
+        Ontology and vocabularies in the default graph, the facts in their named graphs, the
+        inferred statements in ``ecog:inferred`` and its PROV in the default graph. Queries use
+        the union of all graphs as the default graph.
     """
     store = ox.Store()
     store.extend(load_ontology())
     store.extend(load_dataset())
     if inferred:
-        triples, source = inferred_statements(store)
-        if source == "none":
-            log.warning("no inferred triples: no fresh build/%s and no ecograph.validation.reasoning", INFERRED_FILE)
-        add_inferred(store, triples)
+        statements, _ = inferred_statements(store)
+        add_inferred(store, statements)
     return store
 
 
@@ -724,8 +722,8 @@ def run_catalogue(
     catalogue : list of CatalogueQuery, optional
         Defaults to :func:`ecograph.sparql.catalogue.load_catalogue`.
     inferred : iterable of Triple or Quad, optional
-        Inferred statements (such as a build's ``report.inferred``) to add, to a copy of the
-        store, before running.
+        Inferred statements (such as a build's ``report.inferred`` and ``report.provenance``)
+        to add, to a copy of the store, before running (see :func:`add_inferred`).
 
     Returns
     -------
