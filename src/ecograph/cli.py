@@ -360,6 +360,35 @@ class GraphFormat(str, Enum):
     gexf = "gexf"
 
 
+EndpointOption = Annotated[
+    Optional[str],
+    typer.Option("--endpoint", help="Read the graph from this SPARQL 1.1 query URL (any store) instead of graph/."),
+]
+GraphOption = Annotated[
+    Optional[str],
+    typer.Option("--graph", help="With --endpoint: read only this named graph (default: every graph of facts)."),
+]
+PageOption = Annotated[
+    int, typer.Option("--page-size", min=1, help="With --endpoint: statements per request at most.")
+]
+
+
+def _store_projection(endpoint: str, graph: str | None, page: int, focus: str | None = None, hops: int = 1) -> object:
+    """The projection of a store's graph, fetched in pages with a progress bar on stderr."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from ecograph.remote.fetch import project_endpoint
+
+    columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=_err(), transient=True) as bar:
+        task = bar.add_task(f"reading {endpoint}", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total or None)
+
+        return _guard(lambda: project_endpoint(endpoint, graph=graph, focus=focus, hops=hops, page=page, progress=progress))
+
+
 def _named(iri: str, labels: dict[str, str]) -> str:
     return labels.get(iri) or f"(unnamed) {iri.rsplit('/', 1)[-1]}"
 
@@ -368,11 +397,21 @@ def _named(iri: str, labels: dict[str, str]) -> str:
 def chains(
     name: Annotated[Optional[str], typer.Argument(help="One chain (default: every chain).")] = None,
     fmt: Annotated[ChainFormat, typer.Option("--format", "-f", help="Output format.")] = ChainFormat.table,
+    endpoint: EndpointOption = None,
+    graph: GraphOption = None,
+    page_size: PageOption = 50_000,
 ) -> None:
     """List every instance of the declared chains, each step with the source section that supports it."""
-    from ecograph.network.chains import run_chains
+    from ecograph.network.chains import find_chains, load_chains, run_chains
 
-    found = _guard(lambda: run_chains(name))
+    if endpoint is None:
+        found = _guard(lambda: run_chains(name))
+    else:
+        declared = _guard(load_chains)
+        if name is not None and name not in declared:
+            _fail(f"unknown chain {name!r} (known: {', '.join(declared)})", 1)
+        projection = _store_projection(endpoint, graph, page_size)
+        found = _guard(lambda: find_chains(projection, name, chains=declared))  # type: ignore[arg-type]
     if fmt is ChainFormat.json:
         typer.echo(json.dumps(found, indent=2, ensure_ascii=False))
         return
@@ -413,12 +452,16 @@ def analyze(
     date: Annotated[
         Optional[str], typer.Option("--date", help="Fixed prov:endedAtTime (ISO date-time) for reproducible RDF.")
     ] = None,
+    endpoint: EndpointOption = None,
+    graph: GraphOption = None,
+    page_size: PageOption = 50_000,
 ) -> None:
     """Rank the actors by degree, PageRank and betweenness; find communities and brokers."""
     from ecograph.network.analysis import csv_rows
     from ecograph.network.analysis_rdf import run_analysis
 
-    result = _guard(lambda: run_analysis(top=top, write_rdf=write_rdf, out=out, ended_at=date))
+    projection = None if endpoint is None else _store_projection(endpoint, graph, page_size)
+    result = _guard(lambda: run_analysis(top=top, write_rdf=write_rdf, out=out, ended_at=date, graph=projection))  # type: ignore[arg-type]
     if fmt is AnalysisFormat.json:
         typer.echo(json.dumps({k: v for k, v in result.items() if k != "scores"}, indent=2, ensure_ascii=False))
     elif fmt is AnalysisFormat.csv:
@@ -455,12 +498,16 @@ def export_graph(
     out: Annotated[
         Optional[Path], typer.Option("--out", "-o", help="Output file (default: build/ecograph.graphml or .gexf).")
     ] = None,
+    endpoint: EndpointOption = None,
+    graph: GraphOption = None,
+    page_size: PageOption = 50_000,
 ) -> None:
     """Write the network projection for Gephi or Cytoscape (GraphML or GEXF)."""
     from ecograph.network.graphml import export_projection
     from ecograph.paths import display_path
 
-    path = _guard(lambda: export_projection(fmt.value, out))
+    projection = None if endpoint is None else _store_projection(endpoint, graph, page_size)
+    path = _guard(lambda: export_projection(fmt.value, out, graph=projection))  # type: ignore[arg-type]
     _out().print(escape(display_path(path)))
 
 
@@ -482,13 +529,23 @@ def viz(
     screenshot: Annotated[
         Optional[Path], typer.Option("--screenshot", help="Also save a PNG of the page (needs chromium).")
     ] = None,
+    endpoint: EndpointOption = None,
+    graph: GraphOption = None,
+    page_size: PageOption = 50_000,
 ) -> None:
     """Write the analysts' page: one self-contained HTML file that opens offline."""
     from ecograph.paths import display_path
     from ecograph.viz import write_page
 
+    projection = None
+    if endpoint is not None:
+        # With --focus only the neighbourhood is fetched; a label (not an IRI) needs the whole graph to be found.
+        around = focus if focus is not None and "://" in focus else None
+        projection = _store_projection(endpoint, graph, page_size, focus=around, hops=hops)
     report = _guard(
-        lambda: write_page(out, focus=focus, hops=hops, chain=chain, max_nodes=max_nodes, screenshot=screenshot)
+        lambda: write_page(
+            out, focus=focus, hops=hops, chain=chain, max_nodes=max_nodes, screenshot=screenshot, graph=projection  # type: ignore[arg-type]
+        )
     )
     drawn = f"{report.nodes} nodes, {report.edges} edges"
     if report.aggregated:

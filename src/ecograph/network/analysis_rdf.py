@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import pyoxigraph as ox
 
 from ecograph.network.analysis import DEFAULT_SAMPLE, DEFAULT_SEED, analyze
@@ -127,6 +128,7 @@ def run_analysis(
     paths: Iterable[Any] | None = None,
     seed: int = DEFAULT_SEED,
     sample: int = DEFAULT_SAMPLE,
+    graph: nx.MultiDiGraph | None = None,
 ) -> dict[str, Any]:
     """What ``ecograph analyze`` does: load, project, analyse, and optionally write RDF.
 
@@ -144,6 +146,8 @@ def run_analysis(
         Data files; defaults to ``graph/``.
     seed, sample
         See :func:`ecograph.network.analysis.analyze`.
+    graph : networkx.MultiDiGraph, optional
+        Analyse this projection (e.g. of a store's graph) instead of loading ``paths``.
 
     Returns
     -------
@@ -156,7 +160,7 @@ def run_analysis(
 
     # Validate the date before the (possibly long) analysis.
     stamp = _ended_at(ended_at) if write_rdf else None
-    result = analyze(load_projection(paths), top=top, seed=seed, sample=sample)
+    result = analyze(load_projection(paths) if graph is None else graph, top=top, seed=seed, sample=sample)
     result["rdf"] = None
     if write_rdf:
         target = Path(out) if out is not None else build_dir() / "analysis.trig"

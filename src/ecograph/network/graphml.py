@@ -112,7 +112,13 @@ def write_graph(graph: nx.MultiDiGraph, path: str | Path, fmt: str | None = None
     return path
 
 
-def export_projection(fmt: str = "graphml", out: str | Path | None = None, *, paths: Iterable[Any] | None = None) -> Path:
+def export_projection(
+    fmt: str = "graphml",
+    out: str | Path | None = None,
+    *,
+    paths: Iterable[Any] | None = None,
+    graph: nx.MultiDiGraph | None = None,
+) -> Path:
     """What ``ecograph export`` does: project the project's data and write it for Gephi or Cytoscape.
 
     Parameters
@@ -123,6 +129,8 @@ def export_projection(fmt: str = "graphml", out: str | Path | None = None, *, pa
         Target file; defaults to ``build/ecograph.<fmt>``.
     paths : iterable of path, optional
         Data files; defaults to ``graph/``.
+    graph : networkx.MultiDiGraph, optional
+        Write this projection (e.g. of a store's graph) instead of loading ``paths``.
 
     Returns
     -------
@@ -135,4 +143,4 @@ def export_projection(fmt: str = "graphml", out: str | Path | None = None, *, pa
     if fmt not in FORMATS:
         raise EcographError(f"unsupported graph format {fmt!r} (use {', '.join(FORMATS)})")
     target = Path(out) if out is not None else build_dir() / f"ecograph{FORMATS[fmt]}"
-    return write_graph(load_projection(paths), target, fmt)
+    return write_graph(load_projection(paths) if graph is None else graph, target, fmt)
