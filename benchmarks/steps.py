@@ -149,6 +149,31 @@ def step_reason(spec: dict) -> None:
     emit("reason", time.perf_counter() - start, f"{state}, {len(result.inferred):,} triples inferred")
 
 
+def step_materialise(spec: dict) -> None:
+    """OWL 2 RL materialisation of the whole graph with the seed, as `ecograph build` runs it.
+
+    Writes the inferred graph and its PROV to ``spec["out"]`` (N-Quads), for the query steps.
+    The engine runs in a grandchild: its peak memory is reported in the result.
+    """
+    import pyoxigraph as ox
+
+    from ecograph.rdf.loading import load_dataset, load_ontology
+    from ecograph.validation.materialise import materialise
+
+    data = load_dataset()
+    data.bulk_load(path=spec["path"], format=ox.RdfFormat.TRIG if spec["path"].endswith(".trig") else ox.RdfFormat.N_QUADS)
+    ontology = load_ontology()
+    start = time.perf_counter()
+    result = materialise(data, ontology)
+    seconds = time.perf_counter() - start
+    ox.serialize([*result.inferred, *result.provenance], spec["out"], format=ox.RdfFormat.N_QUADS)
+    virtuous = len(result.members("https://w3id.org/ecograph/ontology#VirtuousCircleCompany"))
+    expected = json.loads(Path(spec["path"] + ".expected.json").read_text())["virtuous_circle"] + 4  # + the seed's four
+    check = "= sidecar + seed" if virtuous == expected else f"NOT the sidecar's {expected:,}"
+    emit("materialise", seconds, f"{len(result.inferred):,} inferred from {result.read:,} read; "
+         f"{virtuous:,} virtuous-circle companies ({check}); engine child peak {result.peak_mb:,.0f} MB")
+
+
 def step_export(spec: dict) -> None:
     import pyoxigraph as ox
 
@@ -178,11 +203,12 @@ def _rdflib_term(term: Any) -> Any:
     return rdflib.Literal(term.value, lang=lang, datatype=None if lang else rdflib.URIRef(term.datatype.value))
 
 
-def _context() -> Any:
-    """The ontology and the seed graph, which the queries need besides the synthetic data.
+def _context(inferred: str | None = None) -> Any:
+    """The ontology, the seed graph and the inferred statements, which the queries need besides the synthetic data.
 
-    ``rdfs:subClassOf*`` paths need the ontology, and parameter defaults name seed
-    entities (ecod:china, the Pujiang forum): with the seed every query has answers.
+    ``rdfs:subClassOf*`` paths need the ontology, parameter defaults name seed entities
+    (ecod:china, the Pujiang forum), and ``18-virtuous-circle-by-class`` needs the inferred
+    graph (the materialise step's output, when given): with them every query has answers.
     """
     import pyoxigraph as ox
 
@@ -191,6 +217,8 @@ def _context() -> Any:
     store = ox.Store()
     store.extend(load_ontology())
     store.extend(load_dataset())
+    if inferred:
+        store.load(path=inferred, format=ox.RdfFormat.N_QUADS)
     return store
 
 
@@ -211,7 +239,7 @@ def step_queries(spec: dict) -> None:
     catalogue = [q for q in load_catalogue() if q.name in wanted]
     tool, path = spec["tool"], spec["path"]
     start = time.perf_counter()
-    context = _context()
+    context = _context(spec.get("inferred"))
     if tool == "rdflib":
         store = rdflib_dataset(path, first=ox.serialize(context, format=ox.RdfFormat.N_QUADS))
 
@@ -299,27 +327,116 @@ def step_page_open(spec: dict) -> None:
         emit("page open", time.perf_counter() - start, f"{page.stat().st_size / 1e6:.1f} MB in Chromium")
 
 
-def step_main_job(spec: dict) -> None:
-    """``ecograph run --no-reason`` on a project whose graph/ holds the seed and the synthetic graph.
+def step_store(spec: dict) -> None:
+    """The analyst's commands against a store: chains and a focused page read from an Oxigraph server or Virtuoso.
 
-    The real main job in one process (load, validate, export, document, catalogue, chains,
-    page), so its peak memory is the job's; reasoning is the row above, on a sample.
+    The store is started as the tests start it (tests/test_publish.py's helpers), loaded with
+    the store ``ecograph query`` answers from (ontology, seed, synthetic graph, inferred graph)
+    by its bulk loader; ``chains --endpoint`` (fetch in pages + projection + chain search) is
+    timed against the same from the local files, and must find as many instances.
     """
-    import shutil
+    import contextlib
+    import subprocess
+    import tempfile
 
+    import pyoxigraph as ox
+
+    sys.path.insert(0, str(REPO / "tests"))
+    from test_publish import VIRTUOSO_DEFAULT_GRAPH, _isql, _oxigraph, _running_server, _running_virtuoso
+
+    from ecograph.network.chains import find_chains
+    from ecograph.network.projection import project
+    from ecograph.rdf.loading import load_dataset, load_ontology
+    from ecograph.remote.fetch import fetch_neighbourhood, fetch_store
+    from ecograph.viz import write_page
+
+    fmt = ox.RdfFormat.TRIG if spec["path"].endswith(".trig") else ox.RdfFormat.N_QUADS
+    with tempfile.TemporaryDirectory(dir=spec["out"]) as tmp:
+        root = Path(tmp)
+        (root / "load").mkdir()
+        nquads = root / "load" / "graph.nq"
+        store = ox.Store()
+        store.extend(load_ontology())
+        store.extend(load_dataset())
+        store.bulk_load(path=spec["path"], format=fmt)
+        if spec.get("inferred"):
+            store.bulk_load(path=spec["inferred"], format=ox.RdfFormat.N_QUADS)
+        store.dump(str(nquads), format=ox.RdfFormat.N_QUADS)
+        local_data = load_dataset()
+        local_data.bulk_load(path=spec["path"], format=fmt)
+        del store
+        start = time.perf_counter()
+        local = {k: len(v) for k, v in find_chains(project(local_data)).items()}
+        emit("chains (local files)", time.perf_counter() - start, f"{sum(local.values()):,} instances")
+        del local_data
+        with contextlib.ExitStack() as stack:
+            start = time.perf_counter()
+            if spec["store"] == "oxigraph":
+                subprocess.run([_oxigraph(), "load", "--location", str(root / "db"), "--file", str(nquads)], check=True, capture_output=True)
+                endpoint = stack.enter_context(_running_server(root / "db")) + "/query"
+            else:
+                endpoint, port, isql = stack.enter_context(_running_virtuoso(root, root / "load"))
+                _isql(isql, port, f"ld_dir('{root / 'load'}', 'graph.nq', '{VIRTUOSO_DEFAULT_GRAPH}'); rdf_loader_run(); checkpoint;")
+            emit("store load", time.perf_counter() - start, f"{nquads.stat().st_size / 1e6:,.0f} MB of N-Quads")
+            start = time.perf_counter()
+            fetched = fetch_store(endpoint)
+            fetch_seconds = time.perf_counter() - start
+            remote = {k: len(v) for k, v in find_chains(project(fetched.store)).items()}
+            same = "same instances as local" if remote == local else f"DIFFER from local: {remote} vs {local}"
+            emit("chains --endpoint", time.perf_counter() - start,
+                 f"{sum(remote.values()):,} instances, {same}; fetch {fetch_seconds:.1f} s, {fetched.requests} requests")
+            del fetched
+            start = time.perf_counter()
+            around = fetch_neighbourhood(endpoint, spec["focus"], 2)
+            report = write_page(root / "page.html", graph=project(around.store), focus=spec["focus"], hops=2)
+            emit("viz --focus --hops 2 --endpoint", time.perf_counter() - start,
+                 f"{report.nodes} nodes drawn; {len(around.store):,} statements in {around.requests} requests")
+
+
+def _reset_peak() -> None:
+    # Linux: writing 5 to clear_refs resets the process's peak resident set size (VmHWM).
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def _peak_mb() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def step_main_job(spec: dict) -> None:
+    """``ecograph run`` (with reasoning unless ``spec["reason"]`` is false) on a project of the seed and the synthetic graph.
+
+    The real main job in one process (load, validate, reason, export, document, catalogue,
+    chains, page), so its peak memory is the job's. Each step's time and the process's peak
+    memory during it are emitted too (the reasoning engine's own child is in its result).
+    """
     from ecograph.build.main_job import run_main_job
 
     out = Path(spec["out"])
-    home = out / "home"
-    shutil.rmtree(home, ignore_errors=True)
-    (home / "graph").mkdir(parents=True)
-    # A project like `ecograph init` makes: the shipped ontology, seed and catalogue, plus the synthetic data.
-    (home / "ecograph.toml").write_text("[project]\nseed = true\n", encoding="utf-8")
-    (home / "graph" / Path(spec["path"]).name).symlink_to(Path(spec["path"]).resolve())
-    os.environ["ECOGRAPH_HOME"] = str(home)
+    os.environ["ECOGRAPH_HOME"] = spec["home"]  # benchmarks/run.py's project of the seed and the synthetic graph
+    peaks: list[float] = []
+
+    def progress(step: str) -> None:
+        peaks.append(_peak_mb())
+        _reset_peak()
+
+    _reset_peak()
     start = time.perf_counter()
-    job = run_main_job(out / "build", reason=False)
+    job = run_main_job(out / "build", reason=spec.get("reason", True), progress=progress)
     seconds = time.perf_counter() - start
+    peaks.append(_peak_mb())
+    # progress() runs at each step's start: the peak it reads is the previous step's.
+    step_peaks = peaks[1:]
+    for step, peak in zip(job.steps, step_peaks):
+        emit(f"main job: {step.name}", step.seconds, f"{step.result}; process peak {peak:,.0f} MB")
     emit("main job", seconds, "; ".join(f"{s.name} {s.seconds:.1f} s" for s in job.steps))
 
 
