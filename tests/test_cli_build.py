@@ -203,6 +203,8 @@ def test_failure_after_loading_keeps_the_build(project: Path, tmp_path: Path, mo
         raise EcographError("pyLODE could not document it")
 
     monkeypatch.setattr(build_module, "ontology_html", broken_html)
+    ontology = project / "ontology" / "ecograph.ttl"
+    ontology.write_text(ontology.read_text(encoding="utf-8") + "\n# changed: the page must be made again\n", encoding="utf-8")
     (project / "graph" / "seed" / "c-new.ttl").write_text(
         "<https://w3id.org/ecograph/id/new> <http://www.w3.org/2000/01/rdf-schema#label> \"new\" .\n"
     )
@@ -282,3 +284,13 @@ def test_console_script_is_installed() -> None:
         pytest.skip("not running from the project's .venv")
     result = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and result.stdout.startswith("ecograph ")
+
+
+def test_an_unchanged_ontology_keeps_its_documentation(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    build(out, validate=False, reason=False)
+    page = (out / "ontology" / "index.html").read_bytes()
+    again = build(out, validate=False, reason=False)
+    [document] = [s for s in again.steps if s.name == "document"]
+    assert "unchanged ontology: kept" in document.result
+    assert (out / "ontology" / "index.html").read_bytes() == page

@@ -21,10 +21,10 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import DCTERMS, RDFS, SDO, SKOS
 
-from ecograph.build.full import FULL_EXPORT, full_dataset
+from ecograph.build.full import FULL_EXPORT, ontology_quads
 from ecograph.errors import EcographError, ValidationFailed
-from ecograph.rdf.export import ExportFormat, export
-from ecograph.rdf.loading import data_files, load_dataset, load_ontology, ontology_files
+from ecograph.rdf.export import ExportFormat, export_all
+from ecograph.rdf.loading import data_files, load_dataset, load_ontology, ontology_files, temporarily_added
 from ecograph.paths import build_dir, ontology_dir
 
 __all__ = ["OutputFile", "StepResult", "BuildReport", "build", "ontology_html"]
@@ -76,10 +76,10 @@ class BuildReport:
         The steps in the order they ran.
     notes : list of str
         Skipped steps and other remarks for the user.
-    store : pyoxigraph.Store
-        Asserted ontology (default graph) and data (named graphs), for later steps.
     data, ontology : pyoxigraph.Store
-        The same two apart, for steps that must tell them apart (the projection).
+        The asserted data (named graphs, source descriptions in the default graph) and the
+        ontology with its vocabularies, apart (join them with
+        :func:`ecograph.rdf.loading.temporarily_added` where a step needs both).
     inferred : list of pyoxigraph.Quad
         The reasoner's output, in the named graph ``ecog:inferred`` (empty when reasoning was skipped).
     provenance : list of pyoxigraph.Quad
@@ -90,7 +90,6 @@ class BuildReport:
     files: list[OutputFile] = field(default_factory=list)
     steps: list[StepResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    store: ox.Store | None = field(default=None, repr=False, compare=False)
     data: ox.Store | None = field(default=None, repr=False, compare=False)
     ontology: ox.Store | None = field(default=None, repr=False, compare=False)
     inferred: list[ox.Quad] = field(default_factory=list, repr=False, compare=False)
@@ -203,21 +202,30 @@ class _Steps:
         self.report.steps.append(StepResult(name, time.perf_counter() - start, "; ".join(result) or "ok"))
 
 
-_DISTINCT_TRIPLES = """SELECT (COUNT(*) AS ?n) WHERE {
-    SELECT DISTINCT ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } }"""
+def _write_all(tmp: Path, files: Iterable[tuple[str, ExportFormat]], data: ox.Store, report: BuildReport) -> None:
+    files = list(files)
+    counts = export_all(data, [(fmt, tmp / name) for name, fmt in files])
+    for (name, _), count in zip(files, counts):
+        report.files.append(OutputFile(name, (tmp / name).stat().st_size, count))
 
 
-def _count(data: ox.Store, fmt: ExportFormat) -> int:
-    """How many statements an export of ``data`` in ``fmt`` holds (the union merges repeated triples)."""
-    if fmt.supports_datasets:
-        return len(data)
-    return int(next(iter(data.query(_DISTINCT_TRIPLES)))["n"].value)
+def _previous_documentation(out_dir: Path, main: Path) -> bytes | None:
+    """The previous build's ontology page, when that build documented the very same ontology file with this pyLODE.
 
-
-def _write(tmp: Path, name: str, data: ox.Store, fmt: ExportFormat, report: BuildReport) -> None:
-    path = tmp / name
-    export(data, fmt, path)
-    report.files.append(OutputFile(name, path.stat().st_size, _count(data, fmt)))
+    pyLODE's page is a function of the file and pyLODE's version (the build is byte-for-byte
+    reproducible, tested), and takes seconds: an unchanged ontology keeps its page.
+    """
+    page, copy = out_dir / "ontology" / "index.html", out_dir / "ontology" / main.name
+    try:
+        # The page names the pyLODE release that wrote it.
+        version = f'id="version">{importlib.metadata.version("pylode")}<'.encode()
+        if copy.read_bytes() == main.read_bytes():
+            html = page.read_bytes()
+            if version in html:
+                return html
+    except (OSError, importlib.metadata.PackageNotFoundError):
+        pass
+    return None
 
 
 def _without_provenance(inferred: ox.Store) -> ox.Store:
@@ -284,10 +292,7 @@ def build(
     with steps.step("load") as r:
         data = load_dataset()
         ontology = load_ontology()
-        store = ox.Store()
-        store.extend(ontology)
-        store.extend(data)
-        report.store, report.data, report.ontology = store, data, ontology
+        report.data, report.ontology = data, ontology
         r.append(
             f"{len(data_files())} data files, {len(data)} quads in {len(list(data.named_graphs()))} graphs; "
             f"{len(ontology_files())} ontology files, {len(ontology)} triples"
@@ -299,7 +304,9 @@ def build(
         else:
             from ecograph.validation.validate import validate_store
 
-            result = validate_store(store)
+            # The ontology joins the data for the checks only: no second store of the whole graph.
+            with temporarily_added(data, ontology) as store:
+                result = validate_store(store)
             if not result.conforms:
                 raise ValidationFailed(result.text, "validation failed: the data does not conform to the shapes")
             r.append("conforms")
@@ -319,15 +326,15 @@ def build(
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
         with steps.step("export") as r:
-            for name, fmt in DATA_EXPORTS:
-                _write(tmp, name, data, fmt, report)
+            _write_all(tmp, DATA_EXPORTS, data, report)
             inferred = ox.Store()
             inferred.extend(report.inferred)
             inferred.extend(report.provenance)
-            _write(tmp, INFERRED_EXPORTS[0][0], _without_provenance(inferred), INFERRED_EXPORTS[0][1], report)
-            _write(tmp, INFERRED_EXPORTS[1][0], inferred, INFERRED_EXPORTS[1][1], report)
-            full = full_dataset(data, [*report.inferred, *report.provenance])
-            _write(tmp, FULL_EXPORT, full, ExportFormat.TRIG, report)
+            _write_all(tmp, INFERRED_EXPORTS[:1], _without_provenance(inferred), report)
+            _write_all(tmp, INFERRED_EXPORTS[1:], inferred, report)
+            # The ontology files' graphs and the inferred graph join the data in place: no copy of the whole store.
+            with temporarily_added(data, [*ontology_quads(), *report.inferred, *report.provenance]) as full:
+                _write_all(tmp, [(FULL_EXPORT, ExportFormat.TRIG)], full, report)
             r.append(f"{len(DATA_EXPORTS) + len(INFERRED_EXPORTS) + 1} files")
 
         with steps.step("document") as r:
@@ -337,10 +344,12 @@ def build(
                 report.files.append(OutputFile(f"ontology/{src.name}", src.stat().st_size, None))
             main = ontology_dir() / MAIN_ONTOLOGY
             if main.is_file():
-                html = ontology_html(main).encode("utf-8")
+                html = _previous_documentation(out_dir, main)
+                r.append("ontology/index.html" + (" (unchanged ontology: kept)" if html is not None else ""))
+                if html is None:
+                    html = ontology_html(main).encode("utf-8")
                 (tmp / "ontology" / "index.html").write_bytes(html)
                 report.files.append(OutputFile("ontology/index.html", len(html), None))
-                r.append("ontology/index.html")
             else:
                 r.append(f"skipped: no ontology/{MAIN_ONTOLOGY}")
                 report.notes.append(f"documentation skipped: no ontology/{MAIN_ONTOLOGY}")

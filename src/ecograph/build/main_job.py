@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ecograph.build.artefacts import BuildReport, StepResult, build
+from ecograph.rdf.loading import temporarily_added
 
 __all__ = ["MainJobReport", "run_main_job"]
 
@@ -50,7 +51,10 @@ def run_main_job(
     from ecograph.sparql.query import catalogue_summary, run_catalogue
 
     say("queries")
-    runs = run_catalogue(report.store, inferred=[*report.inferred, *report.provenance])
+    # The catalogue runs on the data with the ontology and the inferred graph added in place (a copy of
+    # the store would double the memory); they leave again before the projection reads the data.
+    with temporarily_added(report.data, [*report.ontology, *report.inferred, *report.provenance]) as store:
+        runs = run_catalogue(store)
     job.steps.append(StepResult("queries", sum(r.seconds for r in runs), catalogue_summary(runs)))
 
     from ecograph.network.chains import find_chains

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from ecograph.rdf.namespaces import PREFIXES
 
-__all__ = ["ExportFormat", "export", "statements", "atomic_write"]
+__all__ = ["ExportFormat", "export", "export_all", "statements", "atomic_write"]
 
 Statement = ox.Quad | ox.Triple
 
@@ -176,6 +176,56 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
         raise
 
 
+def _body(graphs: list[tuple[bytes | None, bytes]], format: ExportFormat, prefixes: Mapping[str, str] | None) -> bytes:
+    body = _nquads(graphs)
+    if format not in (ExportFormat.NTRIPLES, ExportFormat.NQUADS):
+        # Sorted N-Quads text is parsed back in order; the serialiser only adds abbreviations.
+        used = _used_prefixes(graphs, prefixes or {})
+        body = ox.serialize(ox.parse(body, format=ox.RdfFormat.N_QUADS), format=format.rdf_format, prefixes=used or None)
+    return body
+
+
+def export_all(
+    data: ox.Store | Iterable[Statement],
+    targets: Iterable[tuple[ExportFormat, str | os.PathLike[str]]],
+    *,
+    prefixes: Mapping[str, str] | None = PREFIXES,
+) -> list[int]:
+    """Write the same data in several formats, each file as :func:`export` writes it.
+
+    The sorted text is made once for all dataset formats and once for all triple formats,
+    instead of once per file.
+
+    Parameters
+    ----------
+    data : pyoxigraph.Store or iterable of Quad or Triple
+        What to write (an iterable is read once).
+    targets : iterable of (ExportFormat, path)
+        Each file to write, atomically.
+    prefixes : mapping of str to str, optional
+        As for :func:`export`.
+
+    Returns
+    -------
+    list of int
+        How many statements each file holds, in the order of ``targets``.
+    """
+    targets = list(targets)
+    if not isinstance(data, ox.Store):
+        store = ox.Store()
+        store.extend(s if isinstance(s, ox.Quad) else ox.Quad(s.subject, s.predicate, s.object) for s in data)
+        data = store
+    sorted_by_kind: dict[bool, list[tuple[bytes | None, bytes]]] = {}
+    counts = []
+    for format, path in targets:
+        if format.supports_datasets not in sorted_by_kind:
+            sorted_by_kind[format.supports_datasets] = _sorted_graphs(data, format)
+        graphs = sorted_by_kind[format.supports_datasets]
+        atomic_write(path, _body(graphs, format, prefixes))
+        counts.append(sum(text.count(b"\n") for _, text in graphs))
+    return counts
+
+
 def export(
     data: ox.Store | Iterable[Statement],
     format: ExportFormat,
@@ -203,12 +253,7 @@ def export(
     bytes or None
         The serialisation when ``output`` is None, else None.
     """
-    graphs = _sorted_graphs(data, format)
-    body = _nquads(graphs)
-    if format not in (ExportFormat.NTRIPLES, ExportFormat.NQUADS):
-        # Sorted N-Quads text is parsed back in order; the serialiser only adds abbreviations.
-        used = _used_prefixes(graphs, prefixes or {})
-        body = ox.serialize(ox.parse(body, format=ox.RdfFormat.N_QUADS), format=format.rdf_format, prefixes=used or None)
+    body = _body(_sorted_graphs(data, format), format, prefixes)
     if output is None:
         return body
     if hasattr(output, "write"):
