@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -27,7 +26,6 @@ from ecograph.rdf.loading import load_dataset
 from ecograph.remote.fetch import fetch_store, project_endpoint
 from ecograph.sparql.query import default_store
 
-from conftest import REPO
 from test_publish import VIRTUOSO_DEFAULT_GRAPH, _isql, _oxigraph, _running_server, _running_virtuoso
 
 ECOD = "https://w3id.org/ecograph/id/"
@@ -42,9 +40,8 @@ class Project:
 
         self.home = root / "home"
         (self.home / "graph").mkdir(parents=True)
-        for name in ("ontology", "queries"):
-            (self.home / name).symlink_to(REPO / name, target_is_directory=True)
-        shutil.copytree(REPO / "graph" / "seed", self.home / "graph" / "seed")
+        # A project as `ecograph init` makes it: the shipped ontology, seed and catalogue, and our synthetic graph.
+        (self.home / "ecograph.toml").write_text("[project]\nseed = true\n", encoding="utf-8")
         self.synth = self.home / "graph" / "synth.trig"
         self.counts = write_synth(self.synth, 20_000, seed=1).counts
         # What `ecograph publish` sends: ontology, data, inferred graph (the store answers queries with it).
@@ -54,8 +51,9 @@ class Project:
         self.load_dir.mkdir()
         self.file = self.load_dir / "graph.nq"
         store.dump(str(self.file), format=ox.RdfFormat.N_QUADS)
-        data = load_dataset([self.home / "graph"])
-        self.projection = project(data)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("ECOGRAPH_HOME", str(self.home))
+            self.projection = project(load_dataset())
 
 
 @pytest.fixture(scope="module")
