@@ -84,23 +84,24 @@ _SAME_AS_SOURCES = f"""PREFIX owl: <{_OWL}> ASK {{
   UNION {{ ?a owl:sameAs ?b }}
 }}"""
 
-# Runs in the child: read the N-Triples, materialise, write the new statements as N-Triples.
+# Runs in the child: read the N-Triples, materialise, write what may be new as N-Triples. The engine
+# answers with every statement it knows, given ones included; the parent drops those it was given
+# (a set of the given statements here would cost gigabytes at 10^7).
 _CHILD = r"""
 import sys
 import reasonable
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, URIRef
 
-source, target = sys.argv[1], sys.argv[2]
-skip_subjects = set(sys.argv[3].split("\n")) if sys.argv[3] else set()
+source, target, skip = sys.argv[1], sys.argv[2], sys.argv[3]
+with open(skip, encoding="utf-8") as f:
+    skip_subjects = set(f.read().split("\n"))
 OWL, RDFS, RDF = "http://www.w3.org/2002/07/owl#", "http://www.w3.org/2000/01/rdf-schema#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 trivial_types = {OWL + "Thing", RDFS + "Resource", OWL + "NamedIndividual"}
 reasoner = reasonable.PyReasoner()
 reasoner.load_file(source)
-base = set(reasoner.get_base_triples())
-print(len(base), file=sys.stderr, flush=True)
 with open(target, "w", encoding="utf-8") as out:
     for s, p, o in reasoner.reason():
-        if type(s) is not URIRef or type(o) is BNode or (s, p, o) in base:
+        if type(s) is not URIRef or type(o) is BNode:
             continue
         # str(): rdflib's URIRef.startswith does not take a tuple of prefixes.
         predicate, obj = str(p), str(o)
@@ -125,7 +126,8 @@ class Materialisation:
     engine : str
         Engine and version, e.g. ``reasonable 0.4.4``.
     read : int
-        Statements the engine read (ontology and the data that can fire a rule).
+        Statements given to the engine (ontology and the data that can fire a rule; a statement
+        in several graphs counts once per graph).
     seconds : float
         Wall-clock time, the child process included.
     peak_mb : float
@@ -209,13 +211,15 @@ def _terms_of(ontology: ox.Store) -> str:
     return "\n".join(sorted(subjects))
 
 
-def _run(source: Path, target: Path, skip: str, timeout: float) -> tuple[int, float]:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _CHILD, str(source), str(target), skip],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+def _run(source: Path, target: Path, skip: Path, timeout: float) -> float:
+    errors = target.with_suffix(".err")
+    with open(errors, "wb") as err_file:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _CHILD, str(source), str(target), str(skip)],
+            stdout=subprocess.DEVNULL,
+            stderr=err_file,
+            start_new_session=True,
+        )
     deadline = time.monotonic() + timeout
     try:
         while True:
@@ -234,13 +238,12 @@ def _run(source: Path, target: Path, skip: str, timeout: float) -> tuple[int, fl
             pass
         raise
     proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode("utf-8", "replace").strip().splitlines() if proc.stderr else []
+    err = errors.read_text(encoding="utf-8", errors="replace").strip().splitlines()
     if proc.returncode != 0:
         if proc.returncode == -signal.SIGKILL:
             raise EcographError(f"the OWL 2 RL engine was killed (out of memory?) after reading {source.stat().st_size:,} bytes")
         raise EcographError(f"the OWL 2 RL engine failed: {err[-1] if err else f'exit code {proc.returncode}'}")
-    read = int(err[0]) if err and err[0].isdigit() else 0
-    return read, usage.ru_maxrss / 1024
+    return usage.ru_maxrss / 1024
 
 
 def materialise(
@@ -275,18 +278,25 @@ def materialise(
     engine = engine_version()
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ecograph-owlrl-", dir=workdir) as tmp:
-        source, target = Path(tmp) / "input.ttl", Path(tmp) / "inferred.nt"
-        source.write_bytes(reasoner_input(data, ontology))
-        read, peak = _run(source, target, _terms_of(ontology), timeout)
-        # The engine leaves out what it read: every statement of an inferred statement's predicate
-        # (only rdf:type and predicates that axioms mention can be inferred).
+        source, target, skip = Path(tmp) / "input.ttl", Path(tmp) / "inferred.nt", Path(tmp) / "ontology-terms.txt"
+        text = reasoner_input(data, ontology)
+        read = text.count(b"\n")
+        source.write_bytes(text)
+        del text
+        skip.write_text(_terms_of(ontology), encoding="utf-8")
+        peak = _run(source, target, skip, timeout)
         inferred = [
             ox.Quad(t.subject, t.predicate, t.object, INFERRED_GRAPH)
             for t in ox.parse(path=target, format=ox.RdfFormat.N_TRIPLES)
+            if not _stated(t, data, ontology)
         ]
     result = Materialisation(inferred, engine=engine, read=read, seconds=time.perf_counter() - start, peak_mb=peak)
     result.provenance = provenance(data, engine, len(inferred))
     return result
+
+
+def _stated(triple: ox.Triple, *stores: ox.Store) -> bool:
+    return any(next(iter(store.quads_for_pattern(triple.subject, triple.predicate, triple.object, None)), None) for store in stores)
 
 
 def provenance(data: ox.Store, engine: str, statements: int) -> list[ox.Quad]:
