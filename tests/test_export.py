@@ -13,7 +13,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from ecograph.rdf.export import ExportFormat, atomic_write, export, statements
+from ecograph.rdf.export import ExportFormat, atomic_write, export, export_all, statements
 
 EX = "https://w3id.org/ecograph/id/"
 TRIG = f"""
@@ -235,3 +235,14 @@ def test_statements_naming_their_own_graph_survive(fmt: ExportFormat, nquads) ->
     parsed = list(ox.parse(body, format=fmt.rdf_format))
     expected = list(store) if fmt.supports_datasets else [q.triple for q in store]
     assert nquads(parsed) == nquads(expected)
+
+
+def test_export_all_writes_what_export_writes_and_counts_it(tmp_path: Path) -> None:
+    # Blank nodes included: the shared text is canonicalised once for all formats.
+    store = ox.Store()
+    store.extend(quads())
+    targets = [(fmt, tmp_path / f"out.{fmt.file_extension}") for fmt in ExportFormat]
+    counts = export_all(store, targets)
+    for (fmt, path), count in zip(targets, counts):
+        assert path.read_bytes() == export(store, fmt), fmt
+        assert count == len(statements(store, fmt)), fmt
