@@ -231,8 +231,8 @@ def step_queries(spec: dict) -> None:
     """
     import pyoxigraph as ox
 
-    from ecograph.sparql.catalogue import load_catalogue
     from ecograph.rdf.namespaces import PREFIXES
+    from ecograph.sparql.catalogue import load_catalogue
     from ecograph.sparql.query import bind_parameters, bound_text, run_query
 
     wanted = set(spec["names"])
@@ -372,7 +372,8 @@ def step_store(spec: dict) -> None:
         with contextlib.ExitStack() as stack:
             start = time.perf_counter()
             if spec["store"] == "oxigraph":
-                subprocess.run([_oxigraph(), "load", "--location", str(root / "db"), "--file", str(nquads)], check=True, capture_output=True)
+                load = [_oxigraph(), "load", "--location", str(root / "db"), "--file", str(nquads)]
+                subprocess.run(load, check=True, capture_output=True)
                 endpoint = stack.enter_context(_running_server(root / "db")) + "/query"
             else:
                 endpoint, port, isql = stack.enter_context(_running_virtuoso(root, root / "load"))
@@ -435,7 +436,7 @@ def step_main_job(spec: dict) -> None:
     peaks.append(_peak_mb())
     # progress() runs at each step's start: the peak it reads is the previous step's.
     step_peaks = peaks[1:]
-    for step, peak in zip(job.steps, step_peaks):
+    for step, peak in zip(job.steps, step_peaks, strict=False):  # a failed job has fewer peaks
         emit(f"main job: {step.name}", step.seconds, f"{step.result}; process peak {peak:,.0f} MB")
     emit("main job", seconds, "; ".join(f"{s.name} {s.seconds:.1f} s" for s in job.steps))
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 import pytest
+from test_publish import VIRTUOSO_DEFAULT_GRAPH, _isql, _oxigraph, _running_server, _running_virtuoso
 from typer.testing import CliRunner
 
 from ecograph.cli import app
@@ -25,8 +26,6 @@ from ecograph.network.projection import project
 from ecograph.rdf.loading import load_dataset
 from ecograph.remote.fetch import fetch_store, project_endpoint
 from ecograph.sparql.query import default_store
-
-from test_publish import VIRTUOSO_DEFAULT_GRAPH, _isql, _oxigraph, _running_server, _running_virtuoso
 
 ECOD = "https://w3id.org/ecograph/id/"
 runner = CliRunner()

@@ -205,7 +205,7 @@ class _Steps:
 def _write_all(tmp: Path, files: Iterable[tuple[str, ExportFormat]], data: ox.Store, report: BuildReport) -> None:
     files = list(files)
     counts = export_all(data, [(fmt, tmp / name) for name, fmt in files])
-    for (name, _), count in zip(files, counts):
+    for (name, _), count in zip(files, counts, strict=True):
         report.files.append(OutputFile(name, (tmp / name).stat().st_size, count))
 
 

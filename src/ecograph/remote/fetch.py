@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any, TypeAlias
 
 import pyoxigraph as ox
 
@@ -36,7 +36,7 @@ __all__ = ["DEFAULT_PAGE", "FetchReport", "fetch_store", "fetch_neighbourhood", 
 
 DEFAULT_PAGE = 50_000
 Progress = Callable[[int, int], None]
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
 
 _SECTION_GRAPHS = """PREFIX eco: <{eco}> PREFIX prov: <{prov}>
 SELECT ?g (COUNT(*) AS ?n) WHERE {{

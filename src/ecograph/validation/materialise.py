@@ -12,10 +12,11 @@ What the engine reads:
   inferences; N-Triples, in a file named ``.ttl``, is read exactly: tested);
 - of the data, the ``rdf:type`` statements and the statements whose predicate an ontology
   axiom mentions (domain, range, sub-property, inverse, restriction, characteristic), plus any
-  schema statement (``rdfs:subClassOf``, ``owl:`` terms, lists) the data itself makes. No OWL 2 RL rule can fire on a statement whose predicate no
-  axiom mentions unless ``owl:sameAs`` is in play, and the ontology has no axiom that infers
-  it (no functional property, key or maximum cardinality: checked on every run, and the filter
-  is dropped when one appears).
+  schema statement (``rdfs:subClassOf``, ``owl:`` terms, lists) the data itself makes. No
+  OWL 2 RL rule can fire on a statement whose predicate no axiom mentions unless
+  ``owl:sameAs`` is in play, and the ontology has no axiom that infers it (no functional
+  property, key or maximum cardinality: checked on every run, and the filter is dropped when
+  one appears).
 
 What is kept of its answer: statements about IRIs that are new (no graph states them), not
 about the ontology's own terms, without blank nodes, and not the trivial ``owl:Thing``,
@@ -24,6 +25,7 @@ about the ontology's own terms, without blank nodes, and not the trivial ``owl:T
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import os
 import signal
@@ -169,7 +171,7 @@ def engine_version() -> str:
 def _union_text(store: ox.Store, predicates: Iterable[ox.NamedNode] | None) -> bytes:
     """N-Triples of the store's statements (every graph), only of the given predicates when not None."""
     if predicates is None:
-        return ox.serialize((q.triple for q in store), format=ox.RdfFormat.N_TRIPLES)
+        return bytes(ox.serialize((q.triple for q in store), format=ox.RdfFormat.N_TRIPLES))
     chunks = [
         ox.serialize((q.triple for q in store.quads_for_pattern(None, p, None, None)), format=ox.RdfFormat.N_TRIPLES)
         for p in sorted(set(predicates), key=lambda p: p.value)
@@ -232,10 +234,8 @@ def _run(source: Path, target: Path, skip: Path, timeout: float) -> float:
                 raise EcographError(f"reasoning stopped: {ENGINE} took longer than the time limit of {timeout:g} s")
             time.sleep(0.05)
     except BaseException:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         raise
     proc.returncode = os.waitstatus_to_exitcode(status)
     err = errors.read_text(encoding="utf-8", errors="replace").strip().splitlines()
