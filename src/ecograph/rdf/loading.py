@@ -212,17 +212,22 @@ def temporarily_added(store: ox.Store, statements: Iterable[ox.Quad]) -> Iterato
     >>> store = ox.Store()
     >>> a = ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.NamedNode("urn:b"))
     >>> store.add(a)
-    >>> b = ox.Quad(ox.NamedNode("urn:b"), ox.NamedNode("urn:p"), ox.NamedNode("urn:c"))
+    >>> b = ox.Quad(ox.NamedNode("urn:b"), ox.NamedNode("urn:p"), ox.NamedNode("urn:c"), ox.NamedNode("urn:g"))
     >>> with temporarily_added(store, [a, b]) as s:
     ...     len(s)
     2
-    >>> list(store) == [a]
-    True
+    >>> list(store) == [a], list(store.named_graphs())
+    (True, [])
     """
     new = [q for q in statements if q not in store]
+    # A store keeps a named graph once it has been given one, even when emptied: new graphs go too.
+    graphs = {q.graph_name for q in new if not isinstance(q.graph_name, ox.DefaultGraph)}
+    graphs = {g for g in graphs if not store.contains_named_graph(g)}
     store.extend(new)
     try:
         yield store
     finally:
         for q in new:
             store.remove(q)
+        for g in graphs:
+            store.remove_graph(g)
