@@ -331,12 +331,9 @@ def provenance(data: ox.Store, engine: str, statements: int) -> list[ox.Quad]:
         return ox.NamedNode(PREFIXES[prefix] + local)
 
     name, _, version = engine.partition(" ")
-    xsd_integer = iri("xsd", "integer")
     triples = [
         (INFERRED_GRAPH, RDF_TYPE, iri("prov", "Entity")),
-        (INFERRED_GRAPH, RDF_TYPE, iri("void", "Dataset")),
-        (INFERRED_GRAPH, iri("rdfs", "label"), ox.Literal("Statements inferred by OWL 2 RL reasoning", language="en")),
-        (INFERRED_GRAPH, iri("void", "triples"), ox.Literal(str(statements), datatype=xsd_integer)),
+        (INFERRED_GRAPH, iri("rdfs", "label"), ox.Literal(f"{statements} statements inferred by OWL 2 RL reasoning", language="en")),
         (INFERRED_GRAPH, iri("prov", "wasGeneratedBy"), _ACTIVITY),
         (_ACTIVITY, RDF_TYPE, iri("prov", "Activity")),
         (_ACTIVITY, iri("rdfs", "label"), ox.Literal(f"OWL 2 RL materialisation with {engine}", language="en")),
