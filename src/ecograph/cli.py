@@ -527,14 +527,25 @@ def run_saved_query(
     endpoint: Annotated[
         Optional[str], typer.Option("--endpoint", help="Send the query to this SPARQL 1.1 endpoint URL instead.")
     ] = None,
-    timeout: Annotated[Optional[float], typer.Option("--timeout", min=0.0, help="Seconds before giving up.")] = None,
+    timeout: Annotated[
+        Optional[float],
+        typer.Option("--timeout", min=0.0, help="Seconds before giving up; with --endpoint, for the whole answer (default 60)."),
+    ] = None,
+    max_bytes: Annotated[
+        Optional[str],
+        typer.Option("--max-bytes", help="With --endpoint: the most an answer may weigh, e.g. 64M or 2G (default 256M)."),
+    ] = None,
 ) -> None:
     """Run a saved or ad-hoc SPARQL query on the graph (or an endpoint) and print the answer."""
+    from ecograph.remote.client import parse_size
     from ecograph.sparql.query import run_named_query
 
     if fmt not in QUERY_FORMATS:
         _fail(f"--format must be one of {', '.join(QUERY_FORMATS)}, not {fmt!r}", 2)
-    result = _guard(lambda: run_named_query(name, param or [], endpoint=endpoint, timeout=timeout))
+    limit = None if max_bytes is None else _guard(lambda: parse_size(max_bytes))
+    result = _guard(
+        lambda: run_named_query(name, param or [], endpoint=endpoint, timeout=timeout, max_bytes=limit)
+    )
     if fmt == "table":
         headers, rows = result.table()
         table = Table(title=escape(result.query.name), title_justify="left")
