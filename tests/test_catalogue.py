@@ -757,5 +757,10 @@ def test_inferred_triples_come_from_a_fresh_build(tmp_path: Path, monkeypatch: p
     assert source == "build/ecograph-inferred.ttl"
     assert triples == [ox.Triple(ox.NamedNode(ECOD + "zbj"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(ECO + "VirtuousCircleCompany"))]
     os.utime(built, (0, 0))  # older than the sources: stale, so not used
-    monkeypatch.setitem(__import__("sys").modules, "ecograph.validation.reasoning", None)  # and no reasoner either
-    assert inferred_statements(ox.Store()) == ([], "none")
+
+    def no_reasoner(store: ox.Store) -> None:
+        raise EcographError("no Java (simulated)")
+
+    monkeypatch.setattr(query_module, "reason", no_reasoner)  # and the reasoner fails: an error, not silence
+    with pytest.raises(EcographError, match="reasoning failed.*--no-reason"):
+        inferred_statements(ox.Store())

@@ -272,6 +272,9 @@ def publish(
         Optional[str],
         typer.Option("--default-graph-iri", help="Send the default graph to this named graph (stores without ?default)."),
     ] = None,
+    no_reason: Annotated[
+        bool, typer.Option("--no-reason", help="Upload asserted statements only, without the reasoner.")
+    ] = False,
 ) -> None:
     """Upload the graph, each named graph to its own graph, with the Graph Store HTTP Protocol."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -288,7 +291,7 @@ def publish(
         report = _guard(
             lambda: run_publish(
                 endpoint, files, graph=graph, batch_size=batch_size, retries=retries, progress=progress,
-                default_graph_iri=default_graph_iri,
+                default_graph_iri=default_graph_iri, inferred=not no_reason,
             )
         )
     _out().print(
@@ -472,6 +475,20 @@ def serve(
         int, typer.Option("--max-rows", min=1, help="Most rows (or triples) per answer; more are cut and flagged.")
     ] = 10_000,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Query worker processes.")] = 2,
+    host_name: Annotated[
+        Optional[list[str]],
+        typer.Option("--host-name", help="A name clients may reach the endpoint by, besides loopback (repeatable)."),
+    ] = None,
+    cors: Annotated[
+        Optional[list[str]],
+        typer.Option("--cors", help="A web origin (https://example.org) whose pages may read answers (repeatable)."),
+    ] = None,
+    idle_timeout: Annotated[
+        float, typer.Option("--idle-timeout", min=0.1, help="Seconds a connection may stay silent, before or between requests.")
+    ] = 5.0,
+    no_reason: Annotated[
+        bool, typer.Option("--no-reason", help="Serve asserted statements only, without the reasoner.")
+    ] = False,
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint with a query page at /."""
     from ecograph.endpoint.server import EndpointConfig, serve as run_endpoint
@@ -486,7 +503,11 @@ def serve(
 
     _guard(
         lambda: run_endpoint(
-            EndpointConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers), ready
+            EndpointConfig(
+                host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
+                host_names=host_name or [], cors=cors or [], idle_timeout=idle_timeout, inferred=not no_reason,
+            ),
+            ready,
         )
     )
 
@@ -535,6 +556,9 @@ def run_saved_query(
         Optional[str],
         typer.Option("--max-bytes", help="With --endpoint: the most an answer may weigh, e.g. 64M or 2G (default 256M)."),
     ] = None,
+    no_reason: Annotated[
+        bool, typer.Option("--no-reason", help="Query asserted statements only, without the reasoner.")
+    ] = False,
 ) -> None:
     """Run a saved or ad-hoc SPARQL query on the graph (or an endpoint) and print the answer."""
     from ecograph.remote.client import parse_size
@@ -544,7 +568,9 @@ def run_saved_query(
         _fail(f"--format must be one of {', '.join(QUERY_FORMATS)}, not {fmt!r}", 2)
     limit = None if max_bytes is None else _guard(lambda: parse_size(max_bytes))
     result = _guard(
-        lambda: run_named_query(name, param or [], endpoint=endpoint, timeout=timeout, max_bytes=limit)
+        lambda: run_named_query(
+            name, param or [], endpoint=endpoint, timeout=timeout, max_bytes=limit, inferred=not no_reason
+        )
     )
     if fmt == "table":
         headers, rows = result.table()

@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import http
 import http.client
 import io
 import re
@@ -261,7 +262,8 @@ def remote_query(
         reader = io.BufferedReader(_GuardedReader(response, sock, exchange), 1 << 16)
         if response.status >= 300:
             detail = " ".join(reader.read(4096).decode("utf-8", "replace").split())[:300]
-            raise RemoteError(f"{endpoint} answered {response.status} {response.reason}: {detail}")
+            reason = response.reason or _phrase(response.status)
+            raise RemoteError(f"{endpoint} answered {response.status} {reason}: {detail}")
         declared = headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > exchange.max_bytes:
             raise exchange.too_large()
@@ -270,6 +272,13 @@ def remote_query(
         yield RemoteAnswer(endpoint, media_type, headers, reader, graph)
     finally:
         connection.close()
+
+
+def _phrase(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 class _Caseless(dict[str, str]):

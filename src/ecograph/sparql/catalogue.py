@@ -10,6 +10,7 @@ from typing import Literal
 
 import pyoxigraph as ox
 
+from ecograph.sparql.tokens import MAX_NESTING, max_nesting
 from ecograph.errors import EcographError, InputError
 from ecograph.rdf.namespaces import PREFIXES
 from ecograph.paths import display_path, ontology_dir, queries_dirs
@@ -261,6 +262,8 @@ def _line_of(text: str, needle: str) -> int | None:
 
 def _form(text: str, shown: str) -> str:
     """Return the query form by running the query on an empty store (this also checks its syntax)."""
+    if max_nesting(text) > MAX_NESTING:  # the parser would overflow its stack: a crash, not an error
+        raise InputError(shown, f"brackets nest deeper than {MAX_NESTING} levels")
     try:
         result = ox.Store().query(text, prefixes=PREFIXES)
     except SyntaxError as e:

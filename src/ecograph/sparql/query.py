@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import re
@@ -28,8 +27,9 @@ from ecograph.rdf.export import ExportFormat, export
 from ecograph.rdf.loading import data_files, load_dataset, load_ontology, ontology_files
 from ecograph.rdf.namespaces import PREFIXES
 from ecograph.paths import build_dir
+from ecograph.validation.reasoning import reason
 from ecograph.remote.client import remote_query
-from ecograph.sparql.tokens import Kind, code_tokens, declared_prefixes
+from ecograph.sparql.tokens import Kind, code_tokens, declared_prefixes, names_its_dataset
 
 __all__ = [
     "json_term",
@@ -302,8 +302,13 @@ def inferred_statements(store: ox.Store | None = None) -> tuple[list[ox.Triple],
     -------
     (list of Triple, str)
         The triples (asserted ones may be among them) and where they come from:
-        ``build/ecograph-inferred.ttl``, ``reasoner`` or ``none`` (no fresh build and no
-        reasoner, or the reasoner failed: queries over inferred classes then answer nothing).
+        ``build/ecograph-inferred.ttl`` or ``reasoner``.
+
+    Raises
+    ------
+    EcographError
+        If the reasoner fails (no Java, time limit, inconsistency): answers without the
+        inferred statements would be silently short.
     """
     built = build_dir() / INFERRED_FILE
     if built.is_file() and built.stat().st_mtime >= _newest_input():
@@ -313,22 +318,18 @@ def inferred_statements(store: ox.Store | None = None) -> tuple[list[ox.Triple],
             raise InputError(str(built), f"cannot read the inferred triples: {e}") from e
         # Blank nodes of a file are new nodes, not the store's: their triples would duplicate structure.
         return [t for t in triples if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)], f"build/{INFERRED_FILE}"
-    try:
-        reason = importlib.import_module("ecograph.validation.reasoning")
-    except ModuleNotFoundError as e:
-        if e.name != "ecograph.validation.reasoning":
-            raise
-        return [], "none"
     if store is None:
         store = ox.Store()
         store.extend(load_ontology())
         store.extend(load_dataset())
     try:
-        return _statements_of(reason.reason(store)), "reasoner"
+        return _statements_of(reason(store)), "reasoner"
     except EcographError as e:
-        # A query that needs no inference should still run where the reasoner cannot (no Java, time limit).
-        log.warning("reasoning failed, querying asserted triples only: %s", e)
-        return [], "none"
+        # Queries over inferred classes would answer too little, silently: stop instead.
+        raise EcographError(
+            f"reasoning failed, so inferred statements are missing: {e} "
+            "(run `ecograph build` first, or pass --no-reason to use asserted statements only)"
+        ) from e
 
 
 def add_inferred(store: ox.Store, triples: Iterable[ox.Triple | ox.Quad]) -> int:
@@ -360,7 +361,8 @@ def default_store(*, inferred: bool = True) -> ox.Store:
     Parameters
     ----------
     inferred : bool, default True
-        Also add the inferred triples (see :func:`inferred_statements`).
+        Also add the inferred triples (see :func:`inferred_statements`; a reasoner failure
+        is an error). False for asserted statements only (``--no-reason``).
 
     Returns
     -------
@@ -372,9 +374,7 @@ def default_store(*, inferred: bool = True) -> ox.Store:
     store.extend(load_ontology())
     store.extend(load_dataset())
     if inferred:
-        triples, source = inferred_statements(store)
-        if source == "none":
-            log.warning("no inferred triples: no fresh build/%s and no ecograph.validation.reasoning", INFERRED_FILE)
+        triples, _ = inferred_statements(store)
         add_inferred(store, triples)
     return store
 
@@ -514,9 +514,10 @@ def _collect(answer: object, query: CatalogueQuery, deadline: _Deadline, binding
 
 def _run_local(query: CatalogueQuery, store: ox.Store, bindings: dict[str, Term], deadline: _Deadline) -> QueryResult:
     try:
-        answer = store.query(
-            bound_text(query, bindings), use_default_graph_as_union=query.union_default_graph, prefixes=PREFIXES
-        )
+        text = bound_text(query, bindings)
+        # A query naming its own dataset (FROM, FROM NAMED) gets exactly that, not the union.
+        union = query.union_default_graph and not names_its_dataset(text)
+        answer = store.query(text, use_default_graph_as_union=union, prefixes=PREFIXES)
         return _collect(answer, query, deadline, bindings)
     except SyntaxError as e:
         line, message = syntax_error_position(e)
@@ -631,6 +632,7 @@ def run_query(
     endpoint: str | None = None,
     timeout: float | None = None,
     max_bytes: int | None = None,
+    inferred: bool = True,
 ) -> QueryResult:
     """Run a query with its parameters bound as RDF terms.
 
@@ -653,6 +655,8 @@ def run_query(
     max_bytes : int, optional
         For an endpoint, the most bytes its answer may have (default 256 MiB, see
         :mod:`ecograph.remote.client`); the answer is parsed as it streams in.
+    inferred : bool, default True
+        For the default store: add the inferred statements (see :func:`default_store`).
 
     Returns
     -------
@@ -682,7 +686,7 @@ def run_query(
     deadline = _Deadline(query.name, timeout)
     if endpoint is not None:
         return _run_remote(query, endpoint, bindings, deadline, timeout, max_bytes)
-    return _run_local(query, default_store() if store is None else store, bindings, deadline)
+    return _run_local(query, default_store(inferred=inferred) if store is None else store, bindings, deadline)
 
 
 def run_catalogue(
@@ -752,6 +756,7 @@ def run_named_query(
     timeout: float | None = None,
     max_bytes: int | None = None,
     stdin: str | None = None,
+    inferred: bool = True,
 ) -> QueryResult:
     """Run a query the way ``ecograph query`` names it: resolve, bind ``KEY=VALUE`` parameters, run.
 
@@ -761,7 +766,7 @@ def run_named_query(
         Catalogue name, ``.rq`` file or ``-`` (see :func:`resolve_query`).
     assignments : sequence of str
         ``KEY=VALUE`` texts (see :func:`parse_params`).
-    endpoint, timeout, max_bytes
+    endpoint, timeout, max_bytes, inferred
         See :func:`run_query`.
     stdin : str, optional
         Query text for ``-`` (read from standard input when None).
@@ -771,4 +776,6 @@ def run_named_query(
     QueryResult
     """
     query = resolve_query(spec, stdin)
-    return run_query(query, params=parse_params(assignments), endpoint=endpoint, timeout=timeout, max_bytes=max_bytes)
+    return run_query(
+        query, params=parse_params(assignments), endpoint=endpoint, timeout=timeout, max_bytes=max_bytes, inferred=inferred
+    )

@@ -18,7 +18,11 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-__all__ = ["Kind", "Token", "tokenize", "code_tokens", "declared_prefixes", "max_nesting"]
+__all__ = ["Kind", "Token", "MAX_NESTING", "tokenize", "code_tokens", "declared_prefixes", "max_nesting", "names_its_dataset"]
+
+MAX_NESTING = 256
+"""Deepest bracket nesting a query may have: the engine's parser recurses, and a few thousand levels
+overflow its stack (a crash, not an error). No real query comes near this."""
 
 
 class Kind(enum.Enum):
@@ -149,3 +153,14 @@ def max_nesting(text: str) -> int:
             elif token.text in "})]":
                 depth = max(depth - 1, 0)
     return deepest
+
+
+def names_its_dataset(text: str) -> bool:
+    """Tell whether the query has a ``FROM`` or ``FROM NAMED`` clause of its own.
+
+    Examples
+    --------
+    >>> names_its_dataset("SELECT * FROM <urn:g> { ?s ?p ?o }"), names_its_dataset('SELECT ("FROM" AS ?x) {}')
+    (True, False)
+    """
+    return any(t.kind is Kind.WORD and t.text.upper() == "FROM" for t in code_tokens(text))
