@@ -320,8 +320,16 @@ def _seconds(row: Row | None, tool: str) -> float | None:
     return c.seconds if c else None
 
 
-def _verdict(ok: bool | None) -> str:
+def _verdict(ok: bool | None, missing: Row | None = None, tool: str = "ecograph") -> str:
+    """yes / NO; a step that crashed or did not run is NO with its reason, never n/a."""
+    if ok is None and missing is not None:
+        return f"NO ({_why(missing, tool)})"
     return "n/a" if ok is None else ("yes" if ok else "NO")
+
+
+def _why(row: Row | None, tool: str = "ecograph") -> str:
+    cell = row.cells.get(tool) if row else None
+    return (cell.note if cell and cell.note else "not run") if cell is None or cell.seconds is None else "measured"
 
 
 def targets(results: dict[int, list[Row]], small: int | None) -> str:
@@ -337,7 +345,8 @@ def targets(results: dict[int, list[Row]], small: int | None) -> str:
         eco = [_seconds(load, "ecograph"), _seconds(row, "ecograph")]
         raw = [_seconds(load, "pyoxigraph"), _seconds(row, "pyoxigraph")]
         if None in eco or None in raw:
-            lines.append(f"| load + {row.step} ≤ {TARGET_EXPORT_RATIO:g}× pyoxigraph | not measured | n/a |")
+            broken = load if None in (eco[0], raw[0]) else row
+            lines.append(f"| load + {row.step} ≤ {TARGET_EXPORT_RATIO:g}× pyoxigraph | not measured | {_verdict(None, broken)} |")
             continue
         ratio = sum(eco) / sum(raw)
         lines.append(f"| load + {row.step} ≤ {TARGET_EXPORT_RATIO:g}× pyoxigraph parse + serialize | "
@@ -370,7 +379,7 @@ def targets(results: dict[int, list[Row]], small: int | None) -> str:
 
     chains = _seconds(by_step.get("chains"), "ecograph")
     lines.append(f"| chain search < {TARGET_CHAINS_SECONDS:g} s | {chains if chains is None else f'{chains:.2f} s'} | "
-                 f"{_verdict(None if chains is None else chains < TARGET_CHAINS_SECONDS)} |")
+                 f"{_verdict(None if chains is None else chains < TARGET_CHAINS_SECONDS, by_step.get('chains'))} |")
     page = by_step.get("page")
     page_mb = page.cells["ecograph"].note if page else ""
     opened = _seconds(by_step.get("page open"), "ecograph")
@@ -381,11 +390,11 @@ def targets(results: dict[int, list[Row]], small: int | None) -> str:
     lines.append(f"| aggregated page < {TARGET_PAGE_MB:g} MB | {page_mb or 'not measured'} | {_verdict(size_ok)} |")
     lines.append(f"| page opens in Chromium < {TARGET_PAGE_OPEN_SECONDS:g} s | "
                  f"{'not measured' if opened is None else f'{opened:.2f} s'} | "
-                 f"{_verdict(None if opened is None else opened < TARGET_PAGE_OPEN_SECONDS)} |")
+                 f"{_verdict(None if opened is None else opened < TARGET_PAGE_OPEN_SECONDS, by_step.get('page open'))} |")
     job = by_step.get("main job")
     peak = job.cells["ecograph"].peak_mb if job else None
     lines.append(f"| peak memory of the main job (without reasoning) < {TARGET_PEAK_MB:,.0f} MB | "
-                 f"{'not measured' if peak is None else f'{peak:,.0f} MB'} | {_verdict(None if peak is None else peak < TARGET_PEAK_MB)} |")
+                 f"{'not measured' if peak is None else f'{peak:,.0f} MB'} | {_verdict(None if peak is None else peak < TARGET_PEAK_MB, job)} |")
 
     if small is not None and small in results:
         factor = TARGET_SIZE / small

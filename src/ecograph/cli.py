@@ -236,6 +236,8 @@ def run(out: OutOption = None, reason: ReasonOption = True) -> None:
 
     job = _guard(lambda: _with_status(lambda progress: run_main_job(out, progress=progress, reason=reason)))
     _summary(job.steps, job.build)
+    if job.failed:
+        _fail(f"{len(job.failed)} catalogue quer{'ies' if len(job.failed) != 1 else 'y'} failed: {', '.join(job.failed)}", 1)
 
 
 @app.command()
@@ -377,6 +379,7 @@ def analyze(
     ] = None,
 ) -> None:
     """Rank the actors by degree, PageRank and betweenness; find communities and brokers."""
+    from ecograph.ingest.templates import csv_safe
     from ecograph.network.analysis import csv_rows
     from ecograph.network.analysis_rdf import run_analysis
 
@@ -385,7 +388,8 @@ def analyze(
         typer.echo(json.dumps({k: v for k, v in result.items() if k != "scores"}, indent=2, ensure_ascii=False))
     elif fmt is AnalysisFormat.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerows(csv_rows(result))
+        # Analysts open this in spreadsheets: a label such as "=HYPERLINK(…)" must stay text.
+        writer.writerows([csv_safe(c) if isinstance(c, str) else c for c in row] for row in csv_rows(result))
     else:
         console = _out()
         size = result["graph"]

@@ -29,6 +29,7 @@ from ecograph.rdf.namespaces import PREFIXES
 from ecograph.paths import build_dir
 from ecograph.validation.reasoning import reason
 from ecograph.remote.client import remote_query
+from ecograph.safe_text import xml_safe_term
 from ecograph.sparql.tokens import Kind, code_tokens, declared_prefixes, names_its_dataset
 
 __all__ = [
@@ -217,10 +218,12 @@ class QueryResult:
         triples = sorted(self.triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
         return ["subject", "predicate", "object"], [[compact(t.subject), compact(t.predicate), compact(t.object)] for t in triples]
 
-    def _results_json(self) -> bytes:
+    def _results_json(self, xml: bool = False) -> bytes:
         if self.form == "ask":
             return json.dumps({"head": {}, "boolean": bool(self.boolean)}).encode()
-        bindings = [{v: json_term(t) for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+        # XML cannot carry some control characters at all (see ecograph.safe_text).
+        safe = xml_safe_term if xml else (lambda t: t)
+        bindings = [{v: json_term(safe(t)) for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
         return json.dumps({"head": {"vars": self.variables}, "results": {"bindings": bindings}}).encode()
 
     def serialize(self, format: str) -> bytes:
@@ -258,7 +261,7 @@ class QueryResult:
                 f"use --format {', '.join(RESULT_FORMATS)}"
             )
         # Round trip through pyoxigraph so every format is written by its SPARQL results serializer.
-        parsed = ox.parse_query_results(self._results_json(), format=ox.QueryResultsFormat.JSON)
+        parsed = ox.parse_query_results(self._results_json(xml=format == "xml"), format=ox.QueryResultsFormat.JSON)
         return parsed.serialize(format=results_format)
 
 
