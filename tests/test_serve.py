@@ -633,6 +633,49 @@ def test_query_page_runs_a_saved_query_in_a_browser_offline(server: Server, embe
         assert errors == []
 
 
+@needs_chromium
+@pytest.mark.skipif(
+    not (REPO / "src/ecograph/vendor/node/yasgui/build/yasgui.min.js").is_file(),
+    reason="YASGUI is not vendored (scripts/vendor-yasgui.sh)",
+)
+def test_query_page_completes_offline_shows_literals_as_written_and_says_when_cut(server: Server) -> None:
+    pytest.importorskip("selenium")
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from ecograph.viz.browser import chromium
+
+    with chromium() as driver:
+        driver.get("about:blank")
+        driver.get_log("performance")
+        driver.get(server.base)
+        wait = WebDriverWait(driver, 60)
+        wait.until(lambda d: d.execute_script("return document.body.dataset.examples"))
+        editor = "document.querySelector('.CodeMirror').CodeMirror"
+        # Ctrl-Space where a class name goes: only local completers may answer.
+        driver.execute_script(
+            f"const cm = {editor}; cm.setValue('PREFIX foaf: <http://xmlns.com/foaf/0.1/>\\nSELECT * WHERE {{ ?s a foaf:Pers'); "
+            "cm.focus(); cm.setCursor(cm.lineCount() - 1, 1000); cm.autocomplete();"
+        )
+        time.sleep(2)
+        # A literal with braces is shown exactly as the data has it.
+        literal = "see {{t}} and {{nothing}}"
+        driver.execute_script(f"{editor}.setValue(arguments[0]); document.querySelector('.yasqe_queryButton').click()",
+                              f'SELECT ?t WHERE {{ BIND("{literal}" AS ?t) }}')
+        cells = "return [...document.querySelectorAll('.yasr table.dataTable tbody td')].map(td => td.textContent)"
+        wait.until(lambda d: any("see" in c for c in d.execute_script(cells)))
+        assert any(c.strip().strip('"') == literal for c in driver.execute_script(cells)), driver.execute_script(cells)
+        assert driver.execute_script("return document.getElementById('notice').hidden")
+        # An answer cut at --max-rows says so above the results.
+        driver.execute_script(f"{editor}.setValue(arguments[0]); document.querySelector('.yasqe_queryButton').click()",
+                              "SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f }")  # one column keeps the table light
+        wait.until(lambda d: not d.execute_script("return document.getElementById('notice').hidden"))
+        assert f"first {MAX_ROWS} rows" in driver.execute_script("return document.getElementById('notice').textContent")
+        network = network_requests(driver)
+        assert {u for u in network if not u.startswith(server.base)} == set()
+        errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        assert errors == [], errors
+
+
 # --- the HTTP layer under hostile or careless clients -----------------------------------------
 
 IDLE = 2.0
