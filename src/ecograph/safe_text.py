@@ -15,7 +15,6 @@ One home for these rules, so every writer applies the same ones:
 from __future__ import annotations
 
 import re
-from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -84,7 +83,7 @@ def show_bidi_controls(text: str) -> str:
     return BIDI_CONTROLS.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
-Term = TypeVar("Term", ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple)
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
 def xml_safe_term(term: Term) -> Term:
@@ -99,8 +98,10 @@ def xml_safe_term(term: Term) -> Term:
         if not NOT_XML_CHARS.search(term.value):
             return term
         if term.language:
-            return ox.Literal(xml_safe(term.value), language=term.language)  # type: ignore[return-value]
-        return ox.Literal(xml_safe(term.value), datatype=term.datatype)  # type: ignore[return-value]
+            return ox.Literal(xml_safe(term.value), language=term.language)
+        return ox.Literal(xml_safe(term.value), datatype=term.datatype)
     if isinstance(term, ox.Triple):
-        return ox.Triple(xml_safe_term(term.subject), term.predicate, xml_safe_term(term.object))  # type: ignore[return-value]
+        subject = xml_safe_term(term.subject)
+        assert not isinstance(subject, ox.Literal)  # a subject is never a literal
+        return ox.Triple(subject, term.predicate, xml_safe_term(term.object))
     return term

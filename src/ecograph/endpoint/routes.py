@@ -81,14 +81,15 @@ async def _body(request: Request) -> bytes:
 
 
 def _first(params: dict[str, list[str]], name: str) -> str | None:
-    return (params.get(name) or [None])[0]
+    values = params.get(name)
+    return values[0] if values else None
 
 
 # --- SPARQL protocol ------------------------------------------------------------------------
 
 
 async def _run_query(request: Request, text: str, params: dict[str, list[str]]) -> Response:
-    query = {
+    query: dict[str, Any] = {
         "query": text,
         "accept": request.headers.get("accept"),
         "format": _first(params, "format"),

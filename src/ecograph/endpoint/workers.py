@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import queue
@@ -161,10 +162,8 @@ def answer_query(store: ox.Store, request: dict[str, Any], prefixes: dict[str, s
 def _die_with_parent() -> None:
     # A worker busy in a runaway query must not outlive a server that was killed outright.
     if sys.platform.startswith("linux"):
-        try:
+        with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
 
 
 def worker_main(channel: Connection, files: Sequence[str]) -> None:

@@ -179,7 +179,7 @@ def _table(
         # A refused cell is reported and left blank, so the rest of the row is still checked.
         values = [
             "" if isinstance(v, str) and not _acceptable_text(shown, number, column, v, problems) else v
-            for column, v in zip([*header, *[""] * len(values)], values)
+            for column, v in zip([*header, *[""] * len(values)], values, strict=False)
         ]
         extra = [v for v in values[len(header) :] if cells.text(v) != ""]
         if extra:
@@ -202,7 +202,10 @@ def _acceptable_text(shown: str, number: int, column: str, value: str, problems:
     column = column or "(blank)"
     if len(value) > MAX_CELL_CHARS:
         problems.append(
-            Problem(shown, number, column, value[:40] + "…", f"at most {MAX_CELL_CHARS:,} characters in a cell (found {len(value):,})", "table")
+            Problem(
+                shown, number, column, value[:40] + "…",
+                f"at most {MAX_CELL_CHARS:,} characters in a cell (found {len(value):,})", "table",
+            )
         )
         return False
     found = control_characters(value)
@@ -282,12 +285,15 @@ class _Budget:
     stopped: bool = False
 
 
-def _sheet_rows(rows: Iterable[tuple[object, ...]], where: str, budget: _Budget, problems: list[Problem]) -> Iterator[tuple[int, list[object]]]:
+def _sheet_rows(
+    rows: Iterable[tuple[object, ...]], where: str, budget: _Budget, problems: list[Problem]
+) -> Iterator[tuple[int, list[object]]]:
     """Numbered rows of a sheet, read one at a time until the row or cell limit."""
     for number, row in enumerate(rows, start=1):
         budget.cells -= len(row)
         if number > MAX_ROWS + 1 or budget.cells < 0:
-            limit = f"at most {MAX_ROWS:,} rows below the header" if number > MAX_ROWS + 1 else f"at most {MAX_CELLS:,} cells in the workbook"
+            too_long = number > MAX_ROWS + 1
+            limit = f"at most {MAX_ROWS:,} rows below the header" if too_long else f"at most {MAX_CELLS:,} cells in the workbook"
             problems.append(Problem(where, number, None, None, limit, "table"))
             budget.stopped = True
             return
@@ -327,7 +333,7 @@ def _read_xlsx(path: Path, shown: str, problems: list[Problem]) -> list[Table]:
                 problems.append(Problem(shown, None, None, path.name, _name_hint(sheets=True), "table"))
                 return []
             chosen = [(workbook.worksheets[0], kind)]
-        tables = []
+        tables: list[Table] = []
         budget = _Budget(MAX_CELLS)
         for ws, kind in chosen:
             one = len(chosen) == 1

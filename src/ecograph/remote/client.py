@@ -25,6 +25,7 @@ import urllib.parse
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -99,7 +100,7 @@ class _GuardedReader(io.RawIOBase):
         self._sock.settimeout(self._exchange.remaining())
         try:
             chunk = self._response.read1(min(len(buffer), 1 << 16))
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise self._exchange.timed_out() from None
         except (http.client.HTTPException, OSError) as e:
             raise RemoteError(f"{self._exchange.endpoint} broke off the answer: {e}") from e
@@ -141,7 +142,7 @@ class RemoteAnswer:
     endpoint: str
     media_type: str
     headers: Mapping[str, str]
-    body: io.BufferedReader
+    body: IO[bytes]
     expect_graph: bool
 
     def solutions(self) -> ox.QuerySolutions | ox.QueryBoolean:
@@ -254,17 +255,17 @@ def remote_query(
             assert sock is not None
             sock.settimeout(exchange.remaining())
             response = connection.getresponse()
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise exchange.timed_out() from None
         except (OSError, ssl.SSLError, http.client.HTTPException) as e:
             raise RemoteError(f"cannot query {endpoint}: {getattr(e, 'strerror', None) or e}") from e
         headers = _Caseless(dict(response.getheaders()))
-        reader = io.BufferedReader(_GuardedReader(response, sock, exchange), 1 << 16)
+        reader: IO[bytes] = io.BufferedReader(_GuardedReader(response, sock, exchange), 1 << 16)
         if response.status >= 300:
             detail = " ".join(reader.read(4096).decode("utf-8", "replace").split())[:300]
             reason = response.reason or _phrase(response.status)
             raise RemoteError(f"{endpoint} answered {response.status} {reason}: {detail}")
-        declared = headers.get("Content-Length", "")
+        declared = headers.get("Content-Length") or ""
         if declared.isdigit() and int(declared) > exchange.max_bytes:
             raise exchange.too_large()
         _refuse_partial(endpoint, name, headers)

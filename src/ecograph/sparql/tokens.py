@@ -131,7 +131,7 @@ def declared_prefixes(text: str) -> set[str]:
     tokens = code_tokens(text)
     return {
         nxt.text[:-1].lower()
-        for tok, nxt in zip(tokens, tokens[1:])
+        for tok, nxt in zip(tokens, tokens[1:], strict=False)
         if tok.kind is Kind.WORD and tok.text.upper() == "PREFIX" and nxt.kind is Kind.PNAME and nxt.text.endswith(":")
     }
 
