@@ -139,3 +139,28 @@ def test_cli_analyze_formats_and_rdf(tmp_path: Path) -> None:
     assert table.exit_code == 0 and "betweenness" in table.stdout and out.exists()
     bad = runner.invoke(app, ["analyze", "--write-rdf", "--out", str(tmp_path / "x.trig"), "--date", "yesterday"])
     assert bad.exit_code == 1 and "bad --date" in bad.output and not (tmp_path / "x.trig").exists()
+
+
+def test_community_labels_name_the_members_in_the_same_order(graph: nx.MultiDiGraph) -> None:
+    result = analyze(graph, top=3)
+    for row in result["communities"]["rows"]:
+        assert len(row["labels"]) == len(row["members"]) <= 3
+        assert row["labels"] == [graph.nodes[m].get("label", "") for m in row["members"]]
+    # The seed's largest community: the 2018 edition is its best-connected member, and named so.
+    first = result["communities"]["rows"][0]
+    assert first["members"][0] == EDITION_2018
+    assert first["labels"][0] == graph.nodes[EDITION_2018]["label"]
+    as_csv = CliRunner().invoke(app, ["analyze", "--format", "csv", "--top", "3"])
+    row = next(r for r in csv.reader(io.StringIO(as_csv.stdout)) if r[0] == "communities")
+    assert row[3].split(";") == [graph.nodes[m].get("label", "") for m in row[2].split(";")]
+
+
+def test_analysis_csv_cells_never_become_formulas(monkeypatch: pytest.MonkeyPatch, graph: nx.MultiDiGraph) -> None:
+    hostile = graph.copy()
+    hostile.nodes[EDITION_2018]["label"] = '=HYPERLINK("http://evil.example","x")'
+    monkeypatch.setattr("ecograph.network.projection.load_projection", lambda *a, **k: hostile)
+    as_csv = CliRunner().invoke(app, ["analyze", "--format", "csv", "--top", "3"])
+    assert as_csv.exit_code == 0, as_csv.output
+    cells = [c for r in csv.reader(io.StringIO(as_csv.stdout)) for c in r]
+    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "@") or (c[:1] == "-" and not c[1:2].isdigit())]

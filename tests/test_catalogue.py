@@ -772,5 +772,5 @@ def test_a_failing_engine_is_an_error_not_an_empty_graph(tmp_path: Path, monkeyp
 
     monkeypatch.setattr(query_module, "build_dir", lambda: tmp_path)
     monkeypatch.setattr(materialise_module, "_CHILD", "import sys; sys.exit('engine exploded')")
-    with pytest.raises(EcographError, match="engine exploded"):
+    with pytest.raises(EcographError, match="reasoning failed.*engine exploded.*--no-reason"):
         default_store()

@@ -129,6 +129,15 @@ def test_an_unavailable_format_is_406(server: Server) -> None:
     assert status == 406 and b"text/turtle" in body
 
 
+def test_entity_iris_pass_the_host_allow_list_and_send_no_cors_by_default(server: Server) -> None:
+    # The same guard as /sparql: a page reached through DNS rebinding cannot read descriptions either.
+    for path in ("/id/huibo", "/ontology", "/graph/latest-progress-s7"):
+        status, _, body = http("GET", server.base + path.lstrip("/"), headers={"Host": "evil.example", "Accept": "text/turtle"})
+        assert status == 403 and b"--host-name" in body, path
+    status, headers, _ = http("GET", server.base + "id/huibo", headers={"Accept": "text/turtle", "Origin": "https://evil.example"})
+    assert status == 200 and "Access-Control-Allow-Origin" not in headers
+
+
 def test_void_describes_the_dataset_in_dcat(server: Server) -> None:
     status, _, body = get(server, "/.well-known/void", "text/turtle")
     graph = rdflib.Graph().parse(data=body, format="turtle")

@@ -647,3 +647,71 @@ def test_ingest_of_100000_rows(home: Path, capsys: pytest.CaptureFixture):
     with capsys.disabled():
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"\n[ingest] {rows} rows in {seconds:.1f} s; peak RSS of the test process {peak:.0f} MB")
+
+
+# ---------------------------------------------------------------- limits: size, cells, rows, control characters
+
+
+def xlsx_bomb(path: Path, megabytes: int) -> Path:
+    """A real workbook whose one cell inflates to ``megabytes`` MB of 'A' (the benchmark's maker)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("xlsx_limits", REPO / "benchmarks" / "xlsx_limits.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.bomb(path, megabytes)
+
+
+def test_an_xlsx_that_inflates_too_far_is_refused_before_reading(home: Path):
+    bomb = xlsx_bomb(home / "in" / "organisations.xlsx", 300)
+    assert bomb.stat().st_size < 2_000_000
+    problems, code = failing(home, [bomb])
+    assert code == 2 and len(problems) == 1
+    assert problems[0].startswith("in/organisations.xlsx: found '300,")
+    assert "bytes inflated'; expected a workbook whose parts inflate to at most 160 MiB" in problems[0]
+
+
+def test_xlsx_cells_and_rows_are_limited_while_reading(home: Path, monkeypatch: pytest.MonkeyPatch):
+    import ecograph.ingest.reading as reading
+
+    long_cell = xlsx_bomb(home / "in" / "organisations.xlsx", 1)  # 1 MB in one cell: small enough to open
+    problems, _ = failing(home, [long_cell])
+    assert any(
+        p.startswith("in/organisations.xlsx:2: column 'name_en': found 'AAAA") and "expected at most 131,072 characters in a cell" in p
+        for p in problems
+    ), problems
+
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "organisations"
+    workbook.active.append(["id", "name_en", "type"])
+    for i in range(30):
+        workbook.active.append([f"example-{i}", f"Example {i}", "enterprise"])
+    workbook.save(home / "in" / "organisations.xlsx")
+    monkeypatch.setattr(reading, "MAX_ROWS", 20)
+    problems, _ = failing(home, [home / "in" / "organisations.xlsx"])
+    assert [p for p in problems if "at most" in p] == ["in/organisations.xlsx:22: expected at most 20 rows below the header"]
+    monkeypatch.setattr(reading, "MAX_ROWS", 100)
+    monkeypatch.setattr(reading, "MAX_CELLS", 50)
+    problems, _ = failing(home, [home / "in" / "organisations.xlsx"])
+    assert [p for p in problems if "at most" in p] == ["in/organisations.xlsx:17: expected at most 50 cells in the workbook"]
+
+
+def test_csv_cell_over_the_limit_names_row_and_column(home: Path):
+    write_table(home / "in" / "organisations.csv", [["id", "name_en", "type"], ["example-a", "A" * 200_000, "enterprise"]])
+    problems, _ = failing(home, [home / "in" / "organisations.csv"])
+    assert any(
+        p.startswith("in/organisations.csv:2: column 'name_en': found 'AAAA") and "at most 131,072 characters in a cell (found 200,000)" in p
+        for p in problems
+    ), problems
+
+
+def test_control_characters_are_refused_at_ingest(home: Path):
+    write_table(
+        home / "in" / "organisations.csv",
+        [["id", "name_en", "type"], ["example-a", "Bell\x07 and \x1b[31mred", "enterprise"], ["example-b", "Tab\tis fine", "enterprise"]],
+    )
+    problems, _ = failing(home, [home / "in" / "organisations.csv"])
+    assert [p for p in problems if "control" in p] == [
+        "in/organisations.csv:2: column 'name_en': found 'Bell\\\\x07 and \\\\x1b[31mred'; "
+        "expected text without control characters (found U+0007, U+001B)"
+    ], problems

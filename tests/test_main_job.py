@@ -43,3 +43,20 @@ def test_inferred_output_classifies_the_virtuous_circle(tmp_path: Path) -> None:
     page = (tmp_path / "build" / "ecograph.html").read_text(encoding="utf-8")
     assert "Particle Space" in page
     assert not re.search(r"""(src|href)=["']https?://""", page)
+
+
+def test_run_exits_1_when_a_catalogue_query_fails(tmp_path: Path, monkeypatch) -> None:
+    import ecograph.sparql.query as query_module
+    from ecograph.errors import EcographError
+
+    real = query_module.run_query
+
+    def failing(q, *args, **kwargs):
+        if getattr(q, "name", "") == "06-national-figures":
+            raise EcographError("query 06-national-figures failed: simulated engine error")
+        return real(q, *args, **kwargs)
+
+    monkeypatch.setattr(query_module, "run_query", failing)
+    result = CliRunner().invoke(app, ["run", "--out", str(tmp_path / "build")], terminal_width=200)
+    assert result.exit_code == 1, result.output
+    assert "1 catalogue query failed: 06-national-figures" in result.output

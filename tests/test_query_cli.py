@@ -313,3 +313,22 @@ def test_endpoint_must_be_http(cli: Invoke) -> None:
     result = cli("query", "16-forum-contact", "--endpoint", "file:///etc/passwd")
     assert result.exit_code == 1
     assert "must be an http(s) URL" in result.stderr
+
+
+def test_reasoner_failure_is_an_error_unless_reasoning_is_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from ecograph.errors import EcographError
+
+    def broken(store: ox.Store) -> None:
+        raise EcographError("the reasoner needs Java (simulated)")
+
+    monkeypatch.setattr(query_module, "build_dir", lambda: tmp_path)  # no fresh build to fall back on
+    monkeypatch.setattr(query_module, "reason", broken)
+    runner = CliRunner()
+    failed = runner.invoke(app, ["query", "06-national-figures", "-f", "json"])
+    assert failed.exit_code == 1
+    assert "reasoning failed" in failed.stderr and "--no-reason" in failed.stderr
+    asserted = runner.invoke(app, ["query", "06-national-figures", "-f", "json", "--no-reason"])
+    assert asserted.exit_code == 0, asserted.output
+    assert len(json.loads(asserted.stdout)["results"]["bindings"]) == 15
+    publish = runner.invoke(app, ["publish", "--endpoint", "http://127.0.0.1:9/store"])
+    assert publish.exit_code == 1 and "reasoning failed" in publish.stderr

@@ -8,6 +8,8 @@ import json
 import os
 import re
 import selectors
+import signal
+import socket
 import shutil
 import subprocess
 import sys
@@ -25,6 +27,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, XML, SPARQLWrapper
+from typer.testing import CliRunner
+
+from ecograph.cli import app
+from ecograph.endpoint.routes import build_app
+from ecograph.endpoint.server import Endpoint, EndpointConfig
 
 from ecograph.sparql.catalogue import load_catalogue
 from ecograph.rdf.namespaces import PREFIXES
@@ -624,3 +631,225 @@ def test_query_page_runs_a_saved_query_in_a_browser_offline(server: Server, embe
         assert server.url in network and {u for u in network if not u.startswith(server.base)} == set()
         errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
         assert errors == []
+
+
+@needs_chromium
+@pytest.mark.skipif(
+    not (REPO / "src/ecograph/vendor/node/yasgui/build/yasgui.min.js").is_file(),
+    reason="YASGUI is not vendored (scripts/vendor-yasgui.sh)",
+)
+def test_query_page_completes_offline_shows_literals_as_written_and_says_when_cut(server: Server) -> None:
+    pytest.importorskip("selenium")
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from ecograph.viz.browser import chromium
+
+    with chromium() as driver:
+        driver.get("about:blank")
+        driver.get_log("performance")
+        driver.get(server.base)
+        wait = WebDriverWait(driver, 60)
+        wait.until(lambda d: d.execute_script("return document.body.dataset.examples"))
+        editor = "document.querySelector('.CodeMirror').CodeMirror"
+        # Ctrl-Space where a class name goes: only local completers may answer.
+        driver.execute_script(
+            f"const cm = {editor}; cm.setValue('PREFIX foaf: <http://xmlns.com/foaf/0.1/>\\nSELECT * WHERE {{ ?s a foaf:Pers'); "
+            "cm.focus(); cm.setCursor(cm.lineCount() - 1, 1000); cm.autocomplete();"
+        )
+        time.sleep(2)
+        # A literal with braces is shown exactly as the data has it.
+        literal = "see {{t}} and {{nothing}}"
+        driver.execute_script(f"{editor}.setValue(arguments[0]); document.querySelector('.yasqe_queryButton').click()",
+                              f'SELECT ?t WHERE {{ BIND("{literal}" AS ?t) }}')
+        cells = "return [...document.querySelectorAll('.yasr table.dataTable tbody td')].map(td => td.textContent)"
+        wait.until(lambda d: any("see" in c for c in d.execute_script(cells)))
+        assert any(c.strip().strip('"') == literal for c in driver.execute_script(cells)), driver.execute_script(cells)
+        assert driver.execute_script("return document.getElementById('notice').hidden")
+        # An answer cut at --max-rows says so above the results.
+        driver.execute_script(f"{editor}.setValue(arguments[0]); document.querySelector('.yasqe_queryButton').click()",
+                              "SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f }")  # one column keeps the table light
+        wait.until(lambda d: not d.execute_script("return document.getElementById('notice').hidden"))
+        assert f"first {MAX_ROWS} rows" in driver.execute_script("return document.getElementById('notice').textContent")
+        network = network_requests(driver)
+        assert {u for u in network if not u.startswith(server.base)} == set()
+        errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        assert errors == [], errors
+
+
+# --- the HTTP layer under hostile or careless clients -----------------------------------------
+
+IDLE = 2.0
+
+
+def raw(server: Server, request: bytes, timeout: float = 30.0) -> bytes:
+    """Send bytes as they are on a fresh connection; return everything the server sends back."""
+    port = urllib.parse.urlsplit(server.url).port
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as conn:
+        conn.sendall(request)
+        conn.shutdown(socket.SHUT_WR)
+        data = b""
+        while chunk := conn.recv(65536):
+            data += chunk
+    return data
+
+
+def workers(server: Server) -> list[int]:
+    return json.loads(http("GET", server.base + "status")[2])["workers"]
+
+
+def test_host_header_must_name_this_endpoint(server: Server) -> None:
+    # A page on another site, reached through DNS rebinding, sends its own name as Host.
+    status, _, body = http("GET", server.base + "status", headers={"Host": "evil.example"})
+    assert status == 403 and b"--host-name" in body
+    port = urllib.parse.urlsplit(server.url).port
+    assert http("GET", server.base + "status", headers={"Host": f"localhost:{port}"})[0] == 200
+
+
+def test_no_cors_unless_asked(server: Server) -> None:
+    status, headers, _ = get_query(server, HUIBO_INCUBATOR)
+    assert status == 200 and "Access-Control-Allow-Origin" not in headers
+    status, headers, _ = http(
+        "OPTIONS", server.url, headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
+    )
+    assert "Access-Control-Allow-Origin" not in headers
+
+
+def asgi_get(config: EndpointConfig, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
+    """GET a path from the endpoint's ASGI application in process (no workers needed)."""
+    import anyio
+
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+        "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
+    }
+    anyio.run(build_app(Endpoint(config)), scope, receive, send)
+    start = sent[0]
+    return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}
+
+
+def test_cors_answers_the_given_origin_only() -> None:
+    config = EndpointConfig(port=0, cors=["https://lab.example"], host_names=["sparql.lab.example"])
+    host = {"Host": "sparql.lab.example"}
+    status, headers = asgi_get(config, "/status", {**host, "Origin": "https://lab.example"})
+    assert status == 200 and headers["access-control-allow-origin"] == "https://lab.example"
+    assert "X-Ecograph-Truncated" in headers["access-control-expose-headers"]
+    status, headers = asgi_get(config, "/status", {**host, "Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in headers
+    assert asgi_get(config, "/status", {"Host": "evil.example"})[0] == 403
+
+
+@pytest.mark.parametrize("length", [b"abc", b"1e3", b"-1"])
+def test_malformed_content_length_is_400(server: Server, length: bytes) -> None:
+    answer = raw(server, b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + length + b"\r\n\r\nquery=ASK{}")
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:100]
+    assert get_query(server, HUIBO_INCUBATOR)[0] == 200  # the server lives on
+
+
+def test_chunked_body_is_read_as_the_body(server: Server) -> None:
+    form = urllib.parse.urlencode({"query": HUIBO_INCUBATOR}).encode()
+    half = len(form) // 2
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (form[:half], form[half:])) + b"0\r\n\r\n"
+    answer = raw(
+        server,
+        b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\nAccept: text/csv\r\n\r\n" + chunks,
+    )
+    assert answer.startswith(b"HTTP/1.1 200")
+    assert answer.rstrip().endswith(f"{ECOD}sudatiangong-makers-space".encode())
+    assert answer.count(b"HTTP/1.1") == 1  # the chunks were not read as another request
+
+
+def test_idle_and_half_sent_requests_are_closed() -> None:
+    running = start_server("--workers", "1", "--idle-timeout", str(IDLE))
+    try:
+        port = urllib.parse.urlsplit(running.url).port
+        conns = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(200)]
+        for i, conn in enumerate(conns):
+            if i % 2:
+                conn.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # never finished
+        with open(f"/proc/{running.process.pid}/status") as f:
+            threads = int(next(line.split()[1] for line in f if line.startswith("Threads:")))
+        assert threads < 50  # no thread per connection
+        start = time.monotonic()
+        for conn in conns:
+            answer = conn.recv(1024)
+            assert answer == b"" or answer.startswith(b"HTTP/1.1 4"), answer
+            conn.close()
+        assert time.monotonic() - start < IDLE + 20
+        assert get_query(running, HUIBO_INCUBATOR)[0] == 200
+    finally:
+        running.stop()
+
+
+def test_deep_nesting_is_refused_before_a_worker_sees_it(server: Server) -> None:
+    before = workers(server)
+    status, _, body = post_form(server, "SELECT * WHERE " + "{" * 50_000 + "}" * 50_000)
+    assert status == 400 and b"nest" in body
+    status, _, _ = post_form(server, "SELECT * WHERE { FILTER(" + "(" * 50_000 + "1" + ")" * 50_000 + ") }")
+    assert status == 400
+    assert workers(server) == before  # no worker crashed or was replaced
+
+
+def test_from_names_the_dataset(server: Server) -> None:
+    def count(query: str) -> int:
+        status, _, body = post_form(server, query)
+        assert status == 200, body
+        return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+    everything = count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert count("SELECT (COUNT(*) AS ?n) FROM <urn:ecograph:no-such-graph> WHERE { ?s ?p ?o }") == 0
+    status, _, body = post_form(server, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1")
+    graph = json.loads(body)["results"]["bindings"][0]["g"]["value"]
+    in_graph = count(f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s ?p ?o }}")
+    assert 0 < in_graph < everything
+    assert count(f"SELECT (COUNT(*) AS ?n) FROM NAMED <{graph}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}") == in_graph
+
+
+def test_query_command_refuses_the_truncated_answer(server: Server) -> None:
+    result = CliRunner().invoke(
+        app, ["query", "-", "--endpoint", server.url], input="SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f }"
+    )
+    assert result.exit_code == 1
+    assert "X-Ecograph-Truncated" in result.stderr and "--max-rows" in result.stderr
+
+
+def test_sigterm_lets_requests_under_way_finish() -> None:
+    running = start_server("--workers", "2")
+    port = urllib.parse.urlsplit(running.url).port
+    form = urllib.parse.urlencode({"query": f"ASK {{ <{ECOD}flowerplus> <{ECO}incubatedBy> <{ECOD}suhehui> }}"}).encode()
+    conns = []
+    try:
+        for _ in range(8):
+            conn = socket.create_connection(("127.0.0.1", port), timeout=30)
+            conn.sendall(
+                b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                b"Accept: application/sparql-results+json\r\nConnection: close\r\nContent-Length: %d\r\n\r\n" % len(form)
+                + form[:5]
+            )
+            conns.append(conn)
+        time.sleep(0.5)
+        os.kill(running.process.pid, signal.SIGTERM)
+        time.sleep(0.5)
+        answers = []
+        for conn in conns:
+            conn.sendall(form[5:])
+            data = b""
+            while chunk := conn.recv(65536):
+                data += chunk
+            answers.append(data)
+        assert all(a.startswith(b"HTTP/1.1 200") and a.endswith(b'"boolean": true}') for a in answers), answers
+        assert running.process.wait(timeout=30) == 0
+    finally:
+        for conn in conns:
+            conn.close()
+        running.stop()

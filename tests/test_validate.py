@@ -249,3 +249,32 @@ def test_cli_validate_unreadable_file_exits_2_and_changes_nothing(tmp_path: Path
     missing = runner.invoke(app, ["validate", str(tmp_path / "missing.ttl")])
     assert missing.exit_code == 2
     assert "missing.ttl" in missing.output
+
+
+def test_cli_validates_its_own_jsonld(tmp_path: Path) -> None:
+    from ecograph.rdf.export import ExportFormat, export
+
+    (tmp_path / "ecograph.jsonld").write_bytes(export(load_dataset(), ExportFormat.JSONLD))
+    result = CliRunner().invoke(app, ["validate", str(tmp_path / "ecograph.jsonld")])
+    assert result.exit_code == 0, result.output
+
+
+def test_rdf_files_in_graph_are_loaded_or_refused_never_skipped(tmp_path: Path) -> None:
+    from ecograph.rdf.loading import data_files, load_dataset as load
+
+    root = tmp_path / "graph"
+    root.mkdir()
+    (root / "a.jsonld").write_text('{"@id": "urn:x:a", "urn:x:p": "from JSON-LD"}', encoding="utf-8")
+    (root / "b.rdf").write_text(
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:x="urn:x:">'
+        '<rdf:Description rdf:about="urn:x:b"><x:p>from RDF/XML</x:p></rdf:Description></rdf:RDF>',
+        encoding="utf-8",
+    )
+    (root / "README.md").write_text("not RDF, not looked at", encoding="utf-8")
+    store = load([root])
+    assert {t.object.value for t in store.quads_for_pattern(None, ox.NamedNode("urn:x:p"), None)} == {
+        "from JSON-LD", "from RDF/XML"
+    }
+    (root / "c.n3").write_text("<urn:x:c> <urn:x:p> 'n3' .", encoding="utf-8")
+    with pytest.raises(InputError, match=r"c\.n3.*Notation3"):
+        data_files(root)

@@ -277,6 +277,8 @@ def run(out: OutOption = None, reason: ReasonOption = True) -> None:
 
     job = _guard(lambda: _with_status(lambda progress: run_main_job(out, progress=progress, reason=reason)))
     _summary(job.steps, job.build)
+    if job.failed:
+        _fail(f"{len(job.failed)} catalogue quer{'ies' if len(job.failed) != 1 else 'y'} failed: {', '.join(job.failed)}", 1)
 
 
 @app.command()
@@ -313,6 +315,9 @@ def publish(
         Optional[str],
         typer.Option("--default-graph-iri", help="Send the default graph to this named graph (stores without ?default)."),
     ] = None,
+    no_reason: Annotated[
+        bool, typer.Option("--no-reason", help="Upload asserted statements only, without the reasoner.")
+    ] = False,
 ) -> None:
     """Upload the graph, each named graph to its own graph, with the Graph Store HTTP Protocol."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -329,7 +334,7 @@ def publish(
         report = _guard(
             lambda: run_publish(
                 endpoint, files, graph=graph, batch_size=batch_size, retries=retries, progress=progress,
-                default_graph_iri=default_graph_iri,
+                default_graph_iri=default_graph_iri, inferred=not no_reason,
             )
         )
     _out().print(
@@ -457,6 +462,7 @@ def analyze(
     page_size: PageOption = 50_000,
 ) -> None:
     """Rank the actors by degree, PageRank and betweenness; find communities and brokers."""
+    from ecograph.ingest.templates import csv_safe
     from ecograph.network.analysis import csv_rows
     from ecograph.network.analysis_rdf import run_analysis
 
@@ -466,7 +472,8 @@ def analyze(
         typer.echo(json.dumps({k: v for k, v in result.items() if k != "scores"}, indent=2, ensure_ascii=False))
     elif fmt is AnalysisFormat.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerows(csv_rows(result))
+        # Analysts open this in spreadsheets: a label such as "=HYPERLINK(…)" must stay text.
+        writer.writerows([csv_safe(c) if isinstance(c, str) else c for c in row] for row in csv_rows(result))
     else:
         console = _out()
         size = result["graph"]
@@ -570,6 +577,20 @@ def serve(
         int, typer.Option("--max-rows", min=1, help="Most rows (or triples) per answer; more are cut and flagged.")
     ] = 10_000,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Query worker processes.")] = 2,
+    host_name: Annotated[
+        Optional[list[str]],
+        typer.Option("--host-name", help="A name clients may reach the endpoint by, besides loopback (repeatable)."),
+    ] = None,
+    cors: Annotated[
+        Optional[list[str]],
+        typer.Option("--cors", help="A web origin (https://example.org) whose pages may read answers (repeatable)."),
+    ] = None,
+    idle_timeout: Annotated[
+        float, typer.Option("--idle-timeout", min=0.1, help="Seconds a connection may stay silent, before or between requests.")
+    ] = 5.0,
+    no_reason: Annotated[
+        bool, typer.Option("--no-reason", help="Serve asserted statements only, without the reasoner.")
+    ] = False,
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint with a query page at /."""
     from ecograph.endpoint.server import EndpointConfig, serve as run_endpoint
@@ -584,7 +605,11 @@ def serve(
 
     _guard(
         lambda: run_endpoint(
-            EndpointConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers), ready
+            EndpointConfig(
+                host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
+                host_names=host_name or [], cors=cors or [], idle_timeout=idle_timeout, inferred=not no_reason,
+            ),
+            ready,
         )
     )
 
@@ -625,14 +650,30 @@ def run_saved_query(
     endpoint: Annotated[
         Optional[str], typer.Option("--endpoint", help="Send the query to this SPARQL 1.1 endpoint URL instead.")
     ] = None,
-    timeout: Annotated[Optional[float], typer.Option("--timeout", min=0.0, help="Seconds before giving up.")] = None,
+    timeout: Annotated[
+        Optional[float],
+        typer.Option("--timeout", min=0.0, help="Seconds before giving up; with --endpoint, for the whole answer (default 60)."),
+    ] = None,
+    max_bytes: Annotated[
+        Optional[str],
+        typer.Option("--max-bytes", help="With --endpoint: the most an answer may weigh, e.g. 64M or 2G (default 256M)."),
+    ] = None,
+    no_reason: Annotated[
+        bool, typer.Option("--no-reason", help="Query asserted statements only, without the reasoner.")
+    ] = False,
 ) -> None:
     """Run a saved or ad-hoc SPARQL query on the graph (or an endpoint) and print the answer."""
+    from ecograph.remote.client import parse_size
     from ecograph.sparql.query import run_named_query
 
     if fmt not in QUERY_FORMATS:
         _fail(f"--format must be one of {', '.join(QUERY_FORMATS)}, not {fmt!r}", 2)
-    result = _guard(lambda: run_named_query(name, param or [], endpoint=endpoint, timeout=timeout))
+    limit = None if max_bytes is None else _guard(lambda: parse_size(max_bytes))
+    result = _guard(
+        lambda: run_named_query(
+            name, param or [], endpoint=endpoint, timeout=timeout, max_bytes=limit, inferred=not no_reason
+        )
+    )
     if fmt == "table":
         headers, rows = result.table()
         table = Table(title=escape(result.query.name), title_justify="left")

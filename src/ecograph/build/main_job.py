@@ -15,10 +15,15 @@ __all__ = ["MainJobReport", "run_main_job"]
 
 @dataclass
 class MainJobReport:
-    """What the main job did: the build's report and every step, build steps first."""
+    """What the main job did: the build's report, every step (build steps first), and what failed.
+
+    ``failed`` names the catalogue queries that could not run or, for a violation query,
+    found violations; ``ecograph run`` exits 1 when it is not empty.
+    """
 
     build: BuildReport
     steps: list[StepResult] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
 
 def run_main_job(
@@ -56,6 +61,7 @@ def run_main_job(
     with temporarily_added(report.data, [*report.ontology, *report.inferred, *report.provenance]) as store:
         runs = run_catalogue(store)
     job.steps.append(StepResult("queries", sum(r.seconds for r in runs), catalogue_summary(runs)))
+    job.failed = [r.name for r in runs if not r.ok]
 
     from ecograph.network.chains import find_chains
     from ecograph.network.projection import project

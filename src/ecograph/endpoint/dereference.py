@@ -22,7 +22,7 @@ from ecograph.endpoint.entities import Description, Row, describe_with, entity_i
 from ecograph.endpoint.negotiation import GRAPH_FORMATS, NotAcceptable, ResultFormat, negotiate
 from ecograph.errors import EcographError
 
-__all__ = ["ENTITY_FORMATS", "Reply", "RunQuery", "dereference", "rows_from_results", "answers_path", "worker_runner"]
+__all__ = ["ENTITY_FORMATS", "ONTOLOGY_PATHS", "Reply", "RunQuery", "dereference", "rows_from_results", "answers_path", "worker_runner"]
 
 HTML = ResultFormat("html", "text/html", ("application/xhtml+xml",))
 ENTITY_FORMATS: tuple[ResultFormat, ...] = (
@@ -41,7 +41,8 @@ _RDF_FORMATS = {
     "trig": ox.RdfFormat.TRIG,
     "nquads": ox.RdfFormat.N_QUADS,
 }
-_ONTOLOGY_PATHS = ("/ontology", "/ontology/")
+ONTOLOGY_PATHS = ("/ontology", "/ontology/")
+"""The paths that answer with the ontology document."""
 
 RunQuery = Callable[[str], tuple[list[Row], bool]]
 """Runs a SELECT over the union of all graphs; returns its rows and whether they were cut."""
@@ -59,7 +60,7 @@ class Reply:
 
 def answers_path(path: str) -> bool:
     """Whether :func:`dereference` answers this path (a minted IRI space or the ontology)."""
-    return path in _ONTOLOGY_PATHS or entity_iri(path) is not None
+    return path in ONTOLOGY_PATHS or entity_iri(path) is not None
 
 
 def rows_from_results(body: bytes, content_type: str) -> list[Row]:
@@ -171,7 +172,7 @@ def dereference(path: str, accept: str | None, requested: str | None, run: RunQu
         fmt = negotiate(ENTITY_FORMATS, accept, requested)
     except NotAcceptable as e:
         return _text(HTTPStatus.NOT_ACCEPTABLE, str(e), headers)
-    if path in _ONTOLOGY_PATHS:
+    if path in ONTOLOGY_PATHS:
         return _ontology_reply(fmt, headers)
     iri = entity_iri(path)
     if iri is None:

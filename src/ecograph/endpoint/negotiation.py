@@ -11,6 +11,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from ecograph.safe_text import xml_safe, xml_safe_term
+
 from ecograph.sparql.query import json_term
 
 __all__ = [
@@ -156,17 +158,22 @@ def _names(formats: Sequence[ResultFormat]) -> str:
     return ", ".join(f"{f.media_type} (format={f.name})" for f in formats)
 
 
+def _xml_text(text: str) -> str:
+    # A carriage return is written as a reference: a parser turns a raw one into a line feed.
+    return escape(xml_safe(text), {"\r": "&#13;"})
+
+
 def _xml_term(term: object) -> str:
     if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
+        return f"<uri>{_xml_text(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
+        return f"<bnode>{_xml_text(term.value)}</bnode>"
     if isinstance(term, ox.Literal):
         if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+            return f"<literal xml:lang={quoteattr(term.language)}>{_xml_text(term.value)}</literal>"
         if term.datatype.value != _XSD_STRING:
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-        return f"<literal>{escape(term.value)}</literal>"
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{_xml_text(term.value)}</literal>"
+        return f"<literal>{_xml_text(term.value)}</literal>"
     if isinstance(term, ox.Triple):
         parts = "".join(f"<{k}>{_xml_term(getattr(term, k))}</{k}>" for k in ("subject", "predicate", "object"))
         return f"<triple>{parts}</triple>"
@@ -218,7 +225,7 @@ def serialize_solutions(variables: Sequence[str], rows: Sequence[Sequence[object
         return json.dumps(doc, ensure_ascii=False).encode()
     if fmt.name == "xml":
         out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
-        out += [f"<variable name={quoteattr(v)}/>" for v in variables]
+        out += [f"<variable name={quoteattr(xml_safe(v))}/>" for v in variables]
         out.append("</head>\n<results>")
         for row in rows:
             out.append("<result>")
@@ -285,6 +292,9 @@ def serialize_triples(triples: Sequence[ox.Triple], fmt: ResultFormat, prefixes:
     bytes
     """
     rdf_format = _RDF_FORMATS[fmt.name]
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        # XML cannot carry some control characters at all: one would make the whole file unreadable.
+        return ox.serialize([xml_safe_term(t) for t in triples], format=rdf_format)
     if rdf_format != ox.RdfFormat.TURTLE:
         return ox.serialize(triples, format=rdf_format)
     # Turtle groups only consecutive triples of one subject: bring them together, stably.

@@ -2,46 +2,32 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
+from ecograph.endpoint.describe import service_description, void_description
+from ecograph.endpoint.guard import QueryRefused, UpdateRefused, check_query
+from ecograph.endpoint.workers import Answer, PoolBusy, QueryTimeout, WorkerCrashed, WorkerPool
 from ecograph.errors import EcographError
 from ecograph.rdf.loading import store_from_files
-from ecograph.endpoint.dereference import answers_path, dereference, worker_runner
-from ecograph.endpoint.describe import DESCRIPTION_PREFIXES, service_description, void_description
-from ecograph.endpoint.guard import QueryRefused, UpdateRefused, check_query
-from ecograph.endpoint.negotiation import GRAPH_FORMATS, NotAcceptable, negotiate, serialize_triples
-from ecograph.endpoint.workers import Answer, PoolBusy, QueryTimeout, WorkerCrashed, WorkerPool
+from ecograph.sparql.catalogue import load_catalogue
+from ecograph.sparql.tokens import MAX_NESTING, max_nesting
 
-__all__ = ["EndpointConfig", "Endpoint", "served_store", "serve", "yasgui_dir"]
+__all__ = ["EndpointConfig", "Endpoint", "LOOPBACK_NAMES", "served_store", "serve", "yasgui_dir"]
 
-_MAX_BODY = 1 << 20
-_STATIC_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".json": "application/json",
-}
-# The page may talk to this server only: the browser itself blocks any other request.
-_PAGE_POLICY = (
-    "default-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:; "
-    "style-src 'self' 'unsafe-inline'; font-src 'self' data:; frame-ancestors 'none'; base-uri 'self'"
-)
-_WRITE_MESSAGE = "this endpoint is read-only: SPARQL Update and Graph Store writes are refused"
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+"""Host names the endpoint always answers to; others only when given with ``--host-name``."""
 
 
 @dataclass
@@ -66,6 +52,18 @@ class EndpointConfig:
         Requests allowed to wait at once; beyond that the answer is 503 at once.
     files : list of Path or None
         RDF files to serve; by default what :func:`served_store` loads.
+    host_names : list of str
+        Names (or addresses) clients may use in the ``Host`` header besides
+        :data:`LOOPBACK_NAMES` and ``host``; any other is refused (DNS rebinding).
+    cors : list of str
+        Web origins (``https://example.org``) whose pages may read the answers; none by default.
+    idle_timeout : float
+        Seconds a connection may stay silent, before or between requests, before it is closed.
+    max_nesting : int
+        Deepest bracket nesting a query may have (400 beyond, before any worker sees it).
+    inferred : bool
+        Serve the inferred statements too (from a fresh build or the reasoner, whose failure
+        is then an error); False serves the asserted statements only (``--no-reason``).
     """
 
     host: str = "127.0.0.1"
@@ -76,6 +74,11 @@ class EndpointConfig:
     queue_wait: float | None = None
     max_waiting: int = 128
     files: list[Path] | None = None
+    host_names: list[str] = field(default_factory=list)
+    cors: list[str] = field(default_factory=list)
+    idle_timeout: float = 5.0
+    max_nesting: int = MAX_NESTING
+    inferred: bool = True
 
     def __post_init__(self) -> None:
         if self.timeout <= 0:
@@ -86,9 +89,20 @@ class EndpointConfig:
             raise EcographError("--workers must be at least 1")
         if not 0 <= self.port <= 65535:
             raise EcographError("--port must be between 0 and 65535")
+        for origin in self.cors:
+            if origin != "*" and not origin.startswith(("http://", "https://")):
+                raise EcographError(f"--cors takes a web origin such as https://example.org, not {origin!r}")
+
+    @property
+    def allowed_hosts(self) -> set[str]:
+        """Host names the ``Host`` header may carry (lower case, without port or brackets)."""
+        names = {*LOOPBACK_NAMES, *(n.lower().strip("[]") for n in self.host_names)}
+        if self.host not in ("0.0.0.0", "::", ""):
+            names.add(self.host.lower().strip("[]"))
+        return names
 
 
-def served_store(files: list[Path] | None = None) -> ox.Store:
+def served_store(files: list[Path] | None = None, *, inferred: bool = True) -> ox.Store:
     """Load exactly what the endpoint serves.
 
     Parameters
@@ -96,6 +110,8 @@ def served_store(files: list[Path] | None = None) -> ox.Store:
     files : list of Path, optional
         Serve these files only; by default the same store the embedded queries use
         (:func:`ecograph.sparql.query.default_store`: ontology, facts, inferred triples).
+    inferred : bool, default True
+        Add the inferred triples (not for ``files``).
 
     Returns
     -------
@@ -105,7 +121,7 @@ def served_store(files: list[Path] | None = None) -> ox.Store:
         return store_from_files(files)
     from ecograph.sparql.query import default_store
 
-    return default_store()
+    return default_store(inferred=inferred)
 
 
 def yasgui_dir() -> Path:
@@ -113,16 +129,8 @@ def yasgui_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "vendor" / "node" / "yasgui" / "build"
 
 
-def _static(name: str) -> bytes:
-    return resources.files("ecograph.endpoint").joinpath("static", name).read_bytes()
-
-
 def _catalogue_examples() -> list[dict[str, str]]:
     """The saved queries of ``queries/``, as examples for the query page."""
-    try:
-        from ecograph.sparql.catalogue import load_catalogue
-    except ImportError:  # the catalogue module is optional for the endpoint itself
-        return []
     try:
         catalogue = load_catalogue()
     except EcographError as e:
@@ -135,25 +143,24 @@ def _catalogue_examples() -> list[dict[str, str]]:
 
 
 class Endpoint:
-    """The HTTP front (one thread per connection) over a pool of query worker processes.
+    """The endpoint's state: the served data's descriptions, the limits, the pool of query workers.
+
+    The HTTP side is :func:`ecograph.endpoint.routes.build_app` (a Starlette route table),
+    served by Hypercorn in :func:`serve`.
 
     Parameters
     ----------
     config : EndpointConfig
         Host, port, limits.
-
-    Examples
-    --------
-    >>> endpoint = Endpoint(EndpointConfig(port=0))  # doctest: +SKIP
-    >>> endpoint.start(); print(endpoint.url); endpoint.serve_forever()  # doctest: +SKIP
     """
 
     def __init__(self, config: EndpointConfig) -> None:
         self.config = config
         self._snapshot: Path | None = None
-        self._server: _Server | None = None
         self._pool: WorkerPool | None = None
         self._waiting = threading.BoundedSemaphore(config.max_waiting)
+        self.socket: socket.socket | None = None
+        self._port = 0
         self.void: list[ox.Triple] = []
         self.description: list[ox.Triple] = []
         self.examples: list[dict[str, str]] = []
@@ -162,12 +169,12 @@ class Endpoint:
     def url(self) -> str:
         """The SPARQL endpoint's URL (with the real port once started)."""
         host = self.config.host
-        port = self._server.server_address[1] if self._server else self.config.port
+        port = self._port or self.config.port
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}/sparql"
 
     def start(self) -> None:
-        """Load the data, describe it, start the workers and bind the socket.
+        """Load the data, describe it, bind the socket and start the workers.
 
         Raises
         ------
@@ -178,11 +185,13 @@ class Endpoint:
         """
         # Load once here: a broken file is reported as file:line before any worker starts,
         # and the workers load this very snapshot, so they serve what the descriptions count.
-        store = served_store(self.config.files)
+        store = served_store(self.config.files, inferred=self.config.inferred)
+        family = socket.AF_INET6 if ":" in self.config.host else socket.AF_INET
         try:
-            self._server = _Server((self.config.host, self.config.port), self)
+            self.socket = socket.create_server((self.config.host, self.config.port), family=family, backlog=1024)
         except OSError as e:
             raise EcographError(f"cannot listen on {self.config.host}:{self.config.port}: {e.strerror or e}") from e
+        self._port = self.socket.getsockname()[1]
         try:
             self.void = void_description(store, self.url)
             self.description = service_description(store, self.url, self.config.timeout, self.config.max_rows)
@@ -196,23 +205,19 @@ class Endpoint:
             self.close()
             raise
 
-    def serve_forever(self) -> None:
-        """Answer requests until :meth:`shutdown` is called."""
-        assert self._server is not None, "start() first"
-        self._server.serve_forever(poll_interval=0.2)
-
-    def shutdown(self) -> None:
-        """Stop serving (from another thread) and kill the workers."""
-        if self._server is not None:
-            self._server.shutdown()
-        self.close()
+    def release_socket(self) -> int:
+        """Hand the listening socket's file descriptor over to the HTTP server, which closes it."""
+        assert self.socket is not None, "start() first"
+        fd = self.socket.detach()
+        self.socket = None
+        return fd
 
     def close(self) -> None:
         """Release the socket and the worker processes."""
         if self._pool is not None:
             self._pool.close()
-        if self._server is not None:
-            self._server.server_close()
+        if self.socket is not None:
+            self.socket.close()
         if self._snapshot is not None:
             shutil.rmtree(self._snapshot.parent, ignore_errors=True)
 
@@ -222,7 +227,7 @@ class Endpoint:
         return self._pool.pids if self._pool else []
 
     def query(self, request: dict[str, Any]) -> Answer:
-        """Run one query request in a worker, within the configured limits.
+        """Run one query request in a worker, within the configured limits (blocks; call from a thread).
 
         Parameters
         ----------
@@ -232,245 +237,42 @@ class Endpoint:
         Returns
         -------
         Answer
-            Including 400 (malformed, SERVICE), 403 (update), 503 (time limit, busy).
+            Including 400 (malformed, too deep, SERVICE), 403 (update), 503 (time limit, busy).
         """
         assert self._pool is not None, "start() first"
+        depth = max_nesting(request["query"])
+        if depth > self.config.max_nesting:
+            return text_answer(
+                HTTPStatus.BAD_REQUEST, f"malformed query: brackets nest {depth} deep; the limit is {self.config.max_nesting}"
+            )
         try:
             check_query(request["query"])
         except UpdateRefused as e:
-            return _text_answer(HTTPStatus.FORBIDDEN, str(e))
+            return text_answer(HTTPStatus.FORBIDDEN, str(e))
         except QueryRefused as e:
-            return _text_answer(HTTPStatus.BAD_REQUEST, str(e))
+            return text_answer(HTTPStatus.BAD_REQUEST, str(e))
         if not self._waiting.acquire(blocking=False):
-            return _text_answer(HTTPStatus.SERVICE_UNAVAILABLE, "too many queries waiting; try again shortly")
+            return text_answer(HTTPStatus.SERVICE_UNAVAILABLE, "too many queries waiting; try again shortly")
         try:
             wait = self.config.queue_wait if self.config.queue_wait is not None else self.config.timeout + 5
             return self._pool.run({**request, "max_rows": self.config.max_rows}, self.config.timeout, wait)
         except QueryTimeout as e:
-            answer = _text_answer(HTTPStatus.SERVICE_UNAVAILABLE, str(e))
+            answer = text_answer(HTTPStatus.SERVICE_UNAVAILABLE, str(e))
             answer.worker = e.pid
             return answer
         except (PoolBusy, WorkerCrashed) as e:
-            return _text_answer(HTTPStatus.SERVICE_UNAVAILABLE, str(e))
+            return text_answer(HTTPStatus.SERVICE_UNAVAILABLE, str(e))
         finally:
             self._waiting.release()
 
 
-def _text_answer(status: int, message: str) -> Answer:
+def text_answer(status: int, message: str) -> Answer:
+    """Return a plain-text answer (errors and refusals)."""
     return Answer(int(status), "text/plain; charset=utf-8", (message.rstrip() + "\n").encode())
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    # Fifty clients connecting at once must not overflow the listen queue.
-    request_queue_size = 128
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that hung up before reading its answer is not the server's error.
-        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
-            super().handle_error(request, client_address)
-
-    def __init__(self, address: tuple[str, int], endpoint: Endpoint) -> None:
-        self.endpoint = endpoint
-        if ":" in address[0]:
-            self.address_family = __import__("socket").AF_INET6
-        super().__init__(address, _Handler)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    server_version = "ecograph-sparql"
-    protocol_version = "HTTP/1.1"
-
-    # --- plumbing --------------------------------------------------------------------------
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
-        pass  # quiet: the terminal shows the URL line and errors only
-
-    def _send(self, status: int, content_type: str, body: bytes, headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Access-Control-Allow-Origin", "*")
-        self.send_header("Access-Control-Expose-Headers", "X-Ecograph-Truncated, X-Ecograph-Rows, X-Ecograph-Worker")
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def _text(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        self._send(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode(), headers)
-
-    def _body(self) -> bytes | None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > _MAX_BODY:
-            self._text(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body larger than {_MAX_BODY} bytes")
-            return None
-        return self.rfile.read(length) if length else b""
-
-    def _path(self) -> str:
-        return urlsplit(self.path).path
-
-    def _params(self) -> dict[str, list[str]]:
-        return parse_qs(urlsplit(self.path).query, keep_blank_values=True)
-
-    # --- methods ---------------------------------------------------------------------------
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        path, params = self._path(), self._params()
-        endpoint = self.server.endpoint
-        if path == "/sparql":
-            if "update" in params:
-                self._text(HTTPStatus.FORBIDDEN, _WRITE_MESSAGE)
-            elif "query" in params:
-                self._run_query(params["query"][0], params)
-            else:
-                self._graph(endpoint.description, params)
-        elif path == "/service-description":
-            self._graph(endpoint.description, params)
-        elif path in ("/.well-known/void", "/void"):
-            self._graph(endpoint.void, params)
-        elif path in ("/", "/index.html"):
-            self._page()
-        elif path == "/plain":
-            self._page(plain=True)
-        elif path == "/catalogue.json":
-            self._send(HTTPStatus.OK, "application/json", json.dumps(endpoint.examples).encode())
-        elif path.startswith("/static/"):
-            self._file(path.removeprefix("/static/"), from_vendor=False)
-        elif path.startswith("/vendor/yasgui/"):
-            self._file(path.removeprefix("/vendor/yasgui/"), from_vendor=True)
-        elif answers_path(path):
-            reply = dereference(path, self.headers.get("Accept"), (params.get("format") or [None])[0], worker_runner(endpoint.query))
-            self._send(reply.status, reply.content_type, reply.body, reply.headers)
-        elif path == "/favicon.ico":
-            self._send(HTTPStatus.NO_CONTENT, "image/x-icon", b"")
-        elif path == "/status":
-            status = {
-                "workers": endpoint.worker_pids,
-                "timeout": endpoint.config.timeout,
-                "max_rows": endpoint.config.max_rows,
-            }
-            self._send(HTTPStatus.OK, "application/json", json.dumps(status).encode())
-        else:
-            self._text(HTTPStatus.NOT_FOUND, f"no such resource: {path} (the endpoint is /sparql)")
-
-    do_HEAD = do_GET
-
-    def do_POST(self) -> None:  # noqa: N802
-        path = self._path()
-        body = self._body()
-        if body is None:
-            return
-        if path != "/sparql":
-            self._refuse_write()
-            return
-        media_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        params = self._params()
-        if media_type == "application/sparql-update":
-            self._text(HTTPStatus.FORBIDDEN, _WRITE_MESSAGE)
-        elif media_type == "application/sparql-query":
-            self._run_query(body.decode("utf-8", errors="replace"), params)
-        elif media_type == "application/x-www-form-urlencoded":
-            form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
-            merged = {**params, **form}
-            if "update" in form:
-                self._text(HTTPStatus.FORBIDDEN, _WRITE_MESSAGE)
-            elif "query" in form:
-                self._run_query(form["query"][0], merged)
-            else:
-                self._text(HTTPStatus.BAD_REQUEST, "missing 'query' in the form")
-        else:
-            self._text(
-                HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-                "POST a query as application/sparql-query or application/x-www-form-urlencoded (query=...)",
-            )
-
-    def _refuse_write(self) -> None:
-        self._text(
-            HTTPStatus.METHOD_NOT_ALLOWED if self.command != "POST" else HTTPStatus.FORBIDDEN,
-            _WRITE_MESSAGE,
-            {"Allow": "GET, HEAD, POST, OPTIONS"},
-        )
-
-    def do_PUT(self) -> None:  # noqa: N802
-        if self._body() is not None:
-            self._refuse_write()
-
-    do_DELETE = do_PUT
-    do_PATCH = do_PUT
-
-    def do_OPTIONS(self) -> None:  # noqa: N802
-        self.send_response(HTTPStatus.NO_CONTENT)
-        self.send_header("Allow", "GET, HEAD, POST, OPTIONS")
-        self.send_header("Access-Control-Allow-Origin", "*")
-        self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-        self.send_header("Access-Control-Allow-Headers", "Content-Type, Accept")
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    # --- answers ---------------------------------------------------------------------------
-
-    def _run_query(self, text: str, params: dict[str, list[str]]) -> None:
-        request = {
-            "query": text,
-            "accept": self.headers.get("Accept"),
-            "format": (params.get("format") or [None])[0],
-            "default_graph": params.get("default-graph-uri", []),
-            "named_graph": params.get("named-graph-uri", []),
-        }
-        answer = self.server.endpoint.query(request)
-        headers = {"Cache-Control": "no-store"}
-        if answer.worker:
-            headers["X-Ecograph-Worker"] = str(answer.worker)
-        if answer.rows is not None:
-            headers["X-Ecograph-Rows"] = str(answer.rows)
-        if answer.truncated:
-            headers["X-Ecograph-Truncated"] = "true"
-        if answer.status == HTTPStatus.SERVICE_UNAVAILABLE:
-            headers["Retry-After"] = "1"
-        self._send(answer.status, answer.content_type, answer.body, headers)
-
-    def _graph(self, triples: list[ox.Triple], params: dict[str, list[str]]) -> None:
-        try:
-            fmt = negotiate(GRAPH_FORMATS, self.headers.get("Accept"), (params.get("format") or [None])[0])
-        except NotAcceptable as e:
-            self._text(HTTPStatus.NOT_ACCEPTABLE, str(e))
-            return
-        self._send(HTTPStatus.OK, fmt.content_type, serialize_triples(triples, fmt, DESCRIPTION_PREFIXES))
-
-    def _page(self, plain: bool = False) -> None:
-        has_yasgui = (yasgui_dir() / "yasgui.min.js").is_file()
-        page = _static("index.html" if has_yasgui and not plain else "fallback.html")
-        self._send(HTTPStatus.OK, _STATIC_TYPES[".html"], page, {"Content-Security-Policy": _PAGE_POLICY})
-
-    def _file(self, name: str, from_vendor: bool) -> None:
-        allowed = {"yasgui.min.js", "yasgui.min.css"} if from_vendor else {"page.js", "page.css", "fallback.js"}
-        if name not in allowed:
-            self._text(HTTPStatus.NOT_FOUND, f"no such file: {name}")
-            return
-        try:
-            data = (yasgui_dir() / name).read_bytes() if from_vendor else _static(name)
-        except OSError:
-            self._text(HTTPStatus.NOT_FOUND, f"{name} is not installed (run scripts/vendor-yasgui.sh)")
-            return
-        self._send(HTTPStatus.OK, _STATIC_TYPES[Path(name).suffix], data, {"Cache-Control": "max-age=3600"})
-
-
-@dataclass
-class _Stopper:
-    endpoint: Endpoint
-    stopped: threading.Event = field(default_factory=threading.Event)
-
-    def __call__(self, signum: int, frame: object) -> None:
-        if not self.stopped.is_set():
-            self.stopped.set()
-            threading.Thread(target=self.endpoint.shutdown, daemon=True).start()
-
-
 def serve(config: EndpointConfig, on_ready: Callable[[str], None] | None = None) -> None:
-    """Run the endpoint until Ctrl-C or SIGTERM.
+    """Run the endpoint until Ctrl-C or SIGTERM, then finish the requests under way and stop.
 
     Parameters
     ----------
@@ -484,16 +286,36 @@ def serve(config: EndpointConfig, on_ready: Callable[[str], None] | None = None)
     EcographError
         If the data does not load, the port cannot be bound or a worker fails.
     """
+    import asyncio
+
+    from hypercorn.asyncio import serve as hypercorn_serve
+    from hypercorn.config import Config
+
+    from ecograph.endpoint.routes import build_app
+
     endpoint = Endpoint(config)
     endpoint.start()
-    stopper = _Stopper(endpoint)
-    previous = signal.signal(signal.SIGTERM, stopper)
-    try:
+    settings = Config()
+    settings.bind = [f"fd://{endpoint.release_socket()}"]
+    settings.keep_alive_timeout = config.idle_timeout  # also the time to send a request's head
+    settings.graceful_timeout = config.timeout + 5  # in-flight queries finish on SIGTERM
+    settings.accesslog = None
+    settings.errorlog = "-"
+    settings.loglevel = "WARNING"
+    settings.backlog = 1024
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
         (on_ready or (lambda url: print(f"SPARQL endpoint ready at {url}", flush=True)))(endpoint.url)
-        endpoint.serve_forever()
+        await hypercorn_serve(build_app(endpoint), settings, shutdown_trigger=stop.wait)  # type: ignore[arg-type]
+
+    try:
+        asyncio.run(main())
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
         endpoint.close()
         sys.stdout.flush()

@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
-import json
-import os
+import multiprocessing
 import queue
-import select
 import signal
-import struct
-import subprocess
 import sys
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import pyoxigraph as ox
 
 from ecograph.errors import EcographError
+from ecograph.sparql.tokens import names_its_dataset
 
 __all__ = [
     "Answer",
@@ -32,7 +32,6 @@ __all__ = [
     "answer_query",
 ]
 
-_FRAME = struct.Struct(">I")
 _STOP = object()
 
 
@@ -125,8 +124,9 @@ def answer_query(store: ox.Store, request: dict[str, Any], prefixes: dict[str, s
     options: dict[str, Any] = {}
     if request.get("default_graph"):
         options["default_graph"] = [ox.NamedNode(iri) for iri in request["default_graph"]]
-    else:
-        # Facts live in named graphs; plain patterns must still see them.
+    elif not names_its_dataset(request["query"]):
+        # Facts live in named graphs; plain patterns must still see them. A query with its own
+        # FROM or FROM NAMED gets exactly the dataset it names (an unknown graph is empty).
         options["use_default_graph_as_union"] = True
     if request.get("named_graph"):
         options["named_graphs"] = [ox.NamedNode(iri) for iri in request["named_graph"]]
@@ -159,58 +159,38 @@ def answer_query(store: ox.Store, request: dict[str, Any], prefixes: dict[str, s
 # --- worker side -----------------------------------------------------------------------------
 
 
-def _read_frame(stream: BinaryIO) -> bytes | None:
-    head = stream.read(_FRAME.size)
-    if len(head) < _FRAME.size:
-        return None
-    (size,) = _FRAME.unpack(head)
-    return stream.read(size)
-
-
-def _write_frames(stream: BinaryIO, *payloads: bytes) -> None:
-    stream.write(b"".join(_FRAME.pack(len(p)) + p for p in payloads))
-    stream.flush()
-
-
 def _die_with_parent() -> None:
     # A worker busy in a runaway query must not outlive a server that was killed outright.
     if sys.platform.startswith("linux"):
-        try:
+        with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
 
 
-def worker_main(files: Sequence[str]) -> int:
-    """Serve queries over stdin/stdout until stdin closes (the worker process's main).
+def worker_main(channel: Connection, files: Sequence[str]) -> None:
+    """Answer queries from ``channel`` until it closes (the worker process's main).
 
     Parameters
     ----------
+    channel : multiprocessing.connection.Connection
+        Receives request dicts, sends back :class:`Answer` objects (framed by multiprocessing).
     files : sequence of str
         RDF files to load, as for :func:`ecograph.rdf.loading.store_from_files`.
-
-    Returns
-    -------
-    int
-        Process exit status.
     """
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
-    # The protocol owns the real stdout; a stray print goes to stderr instead.
-    channel = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)
-    requests = sys.stdin.buffer
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
     from ecograph.rdf.loading import store_from_files
     from ecograph.rdf.namespaces import PREFIXES
 
     store = store_from_files([Path(f) for f in files])
-    _write_frames(channel, json.dumps({"ready": True, "quads": len(store)}).encode())
-    while (frame := _read_frame(requests)) is not None:
-        answer = answer_query(store, json.loads(frame), PREFIXES)
-        head = {k: getattr(answer, k) for k in ("status", "content_type", "truncated", "rows")}
-        _write_frames(channel, json.dumps(head).encode(), answer.body)
-    return 0
+    channel.send({"ready": True, "quads": len(store)})
+    while True:
+        try:
+            request = channel.recv()
+        except EOFError:
+            return
+        channel.send(answer_query(store, request, PREFIXES))
 
 
 # --- server side -----------------------------------------------------------------------------
@@ -218,49 +198,26 @@ def worker_main(files: Sequence[str]) -> int:
 
 @dataclass
 class _Worker:
-    process: subprocess.Popen[bytes]
-    buffer: bytearray = field(default_factory=bytearray)
+    process: BaseProcess
+    channel: Connection
 
     @property
     def pid(self) -> int:
+        assert self.process.pid is not None
         return self.process.pid
 
-    def send(self, payload: bytes) -> None:
-        assert self.process.stdin is not None
-        _write_frames(self.process.stdin, payload)
-
-    def receive(self, deadline: float) -> bytes | None:
-        """Return the next frame, None at EOF; raise TimeoutError past the deadline."""
-        assert self.process.stdout is not None
-        fd = self.process.stdout.fileno()
-        while True:
-            if len(self.buffer) >= _FRAME.size:
-                (size,) = _FRAME.unpack_from(self.buffer)
-                if len(self.buffer) >= _FRAME.size + size:
-                    frame = bytes(self.buffer[_FRAME.size : _FRAME.size + size])
-                    del self.buffer[: _FRAME.size + size]
-                    return frame
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError
-            readable, _, _ = select.select([fd], [], [], remaining)
-            if readable:
-                chunk = os.read(fd, 1 << 20)
-                if not chunk:
-                    return None
-                self.buffer += chunk
+    def receive(self, deadline: float) -> Any:
+        """Return the next message; raise TimeoutError past the deadline, EOFError if the worker died."""
+        if not self.channel.poll(max(deadline - time.monotonic(), 0)):
+            raise TimeoutError
+        return self.channel.recv()
 
     def kill(self) -> None:
         """Kill the process and reap it, so its CPU and memory come back at once."""
-        if self.process.poll() is None:
+        if self.process.is_alive():
             self.process.kill()
-        self.process.wait()
-        for stream in (self.process.stdin, self.process.stdout):
-            if stream is not None:
-                try:
-                    stream.close()
-                except OSError:
-                    pass
+        self.process.join()
+        self.channel.close()
 
 
 class WorkerPool:
@@ -268,7 +225,8 @@ class WorkerPool:
 
     A query goes to an idle worker; one that runs past its time limit is killed
     (SIGKILL, then reaped) and replaced by a fresh process in the background,
-    while the other workers go on answering.
+    while the other workers go on answering. Messages travel over
+    :mod:`multiprocessing.connection` pipes, which frame them.
 
     Parameters
     ----------
@@ -283,9 +241,11 @@ class WorkerPool:
     def __init__(self, files: Sequence[Path], size: int = 2, start_timeout: float = 120.0) -> None:
         if size < 1:
             raise ValueError("the pool needs at least one worker")
-        self._command = [sys.executable, "-m", "ecograph.endpoint.workers", *map(str, files)]
+        self._files = [str(f) for f in files]
         self._size = size
         self._start_timeout = start_timeout
+        # A fresh interpreter per worker: forking a threaded server would copy its locks mid-use.
+        self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._all: dict[int, _Worker] = {}
@@ -317,9 +277,8 @@ class WorkerPool:
         while (report := self._requests.get()) is not _STOP:
             if self._closed:
                 continue
-            worker = self._spawn()
             try:
-                self._await_ready(worker)
+                worker = self._spawn()
             except EcographError as e:
                 if report is not None:
                     report.put(e)
@@ -340,23 +299,23 @@ class WorkerPool:
             return sorted(self._all)
 
     def _spawn(self) -> _Worker:
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
-        process = subprocess.Popen(
-            self._command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True
+        ours, theirs = self._context.Pipe()
+        process = self._context.Process(
+            target=worker_main, args=(theirs, self._files), name="ecograph-query-worker", daemon=True
         )
-        worker = _Worker(process)
+        process.start()
+        theirs.close()
+        worker = _Worker(process, ours)
         with self._lock:
             self._all[worker.pid] = worker
-        return worker
-
-    def _await_ready(self, worker: _Worker) -> None:
         try:
-            frame = worker.receive(time.monotonic() + self._start_timeout)
-        except TimeoutError:
-            frame = None
-        if frame is None or not json.loads(frame).get("ready"):
+            ready = worker.receive(time.monotonic() + self._start_timeout)
+        except (TimeoutError, EOFError, OSError):
+            ready = None
+        if not isinstance(ready, dict) or not ready.get("ready"):
             self._discard(worker)
-            raise EcographError(f"a query worker failed to start (exit status {worker.process.poll()})")
+            raise EcographError(f"a query worker failed to start (exit status {process.exitcode})")
+        return worker
 
     def _discard(self, worker: _Worker) -> None:
         worker.kill()
@@ -395,29 +354,27 @@ class WorkerPool:
             worker = self._idle.get(timeout=wait)
         except queue.Empty:
             raise PoolBusy(f"all query workers stayed busy for {wait:g} s; try again") from None
-        deadline = time.monotonic() + timeout
+        pid = worker.pid
         try:
-            worker.send(json.dumps(request).encode())
-            head = worker.receive(deadline)
-            body = worker.receive(deadline) if head is not None else None
+            worker.channel.send(request)
+            answer = worker.receive(time.monotonic() + timeout)
         except TimeoutError:
             self._discard(worker)
             self._replace()
             raise QueryTimeout(
                 f"query stopped: it ran longer than the time limit of {timeout:g} s "
                 "(its worker process was killed and is being replaced)",
-                worker.pid,
+                pid,
             ) from None
-        except OSError:
-            head = body = None
-        if head is None or body is None:
-            status = worker.process.poll()
+        except (EOFError, OSError):
+            worker.process.join(1)
+            status = worker.process.exitcode
             self._discard(worker)
             self._replace()
-            raise WorkerCrashed(f"the query worker died while answering (exit status {status})")
+            raise WorkerCrashed(f"the query worker died while answering (exit status {status})") from None
         self._idle.put(worker)
-        meta = json.loads(head)
-        return Answer(meta["status"], meta["content_type"], body, meta["truncated"], meta["rows"], worker.pid)
+        answer.worker = pid
+        return answer
 
     def close(self) -> None:
         """Kill every worker; queries still waiting get :class:`PoolBusy`."""
@@ -428,7 +385,3 @@ class WorkerPool:
             self._all.clear()
         for worker in workers:
             worker.kill()
-
-
-if __name__ == "__main__":
-    sys.exit(worker_main(sys.argv[1:]))

@@ -7,6 +7,8 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from ecograph.safe_text import FORMULA_CHARS, control_characters
+
 __all__ = [
     "CellError",
     "FORMULA_CHARS",
@@ -21,8 +23,6 @@ __all__ = [
     "has_cjk",
 ]
 
-FORMULA_CHARS = ("=", "+", "-", "@")
-"""Leading characters that make a spreadsheet treat a cell as a formula."""
 
 
 class CellError(ValueError):

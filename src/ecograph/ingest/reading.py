@@ -7,6 +7,8 @@ import csv
 import difflib
 import io
 import re
+import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,8 +16,18 @@ from ecograph.ingest import cells
 from ecograph.ingest.problems import Problem
 from ecograph.ingest.schema import TABLE_KINDS, schema
 from ecograph.paths import display_path
+from ecograph.safe_text import control_characters
 
-__all__ = ["Table", "decode", "kind_of", "read_table_files"]
+__all__ = ["MAX_CELL_CHARS", "MAX_ROWS", "MAX_CELLS", "MAX_INFLATED_BYTES", "Table", "decode", "kind_of", "read_table_files"]
+
+MAX_CELL_CHARS = 131_072
+"""Most characters one cell may hold (CSV and XLSX alike)."""
+MAX_ROWS = 100_000
+"""Most rows one table (file or sheet) may have."""
+MAX_CELLS = 2_000_000
+"""Most cells one file may have, all sheets together."""
+MAX_INFLATED_BYTES = 160 * 1024 * 1024
+"""Most bytes the parts of a workbook may inflate to (checked before any is inflated)."""
 
 _KIND_WORDS = {k: k for k in TABLE_KINDS} | {
     "organizations": "organisations",
@@ -164,6 +176,11 @@ def _table(
     for number, values in records[1:]:
         if all(cells.text(v) == "" for v in values):
             continue
+        # A refused cell is reported and left blank, so the rest of the row is still checked.
+        values = [
+            "" if isinstance(v, str) and not _acceptable_text(shown, number, column, v, problems) else v
+            for column, v in zip([*header, *[""] * len(values)], values, strict=False)
+        ]
         extra = [v for v in values[len(header) :] if cells.text(v) != ""]
         if extra:
             problems.append(
@@ -178,6 +195,46 @@ def _table(
     if not table.rows:
         problems.append(Problem(shown, None, None, None, "at least one data row below the header", "empty"))
     return table
+
+
+def _acceptable_text(shown: str, number: int, column: str, value: str, problems: list[Problem]) -> bool:
+    """Check one text cell: not too long, no control characters (which no XML output can carry)."""
+    column = column or "(blank)"
+    if len(value) > MAX_CELL_CHARS:
+        problems.append(
+            Problem(
+                shown, number, column, value[:40] + "…",
+                f"at most {MAX_CELL_CHARS:,} characters in a cell (found {len(value):,})", "table",
+            )
+        )
+        return False
+    found = control_characters(value)
+    if found:
+        problems.append(
+            Problem(
+                shown, number, column, value[:40].encode("unicode_escape").decode("ascii"),
+                f"text without control characters (found {', '.join(sorted(set(found)))})", "type",
+            )
+        )
+        return False
+    return True
+
+
+def _csv_records(text: str, shown: str, problems: list[Problem]) -> list[tuple[int, list[object]]] | None:
+    """Parse CSV text into numbered records, within the row limit (None when over it)."""
+    records: list[tuple[int, list[object]]] = []
+    # Fields are measured after parsing (with their row and column); the csv module's own
+    # limit would only say "field larger than field limit" with neither.
+    previous = csv.field_size_limit(max(len(text), MAX_CELL_CHARS) + 1)
+    try:
+        for number, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+            if number > MAX_ROWS + 1:
+                problems.append(Problem(shown, number, None, None, f"at most {MAX_ROWS:,} rows below the header", "table"))
+                return None
+            records.append((number, list(row)))
+    finally:
+        csv.field_size_limit(previous)
+    return records
 
 
 def _read_csv(path: Path, shown: str, problems: list[Problem]) -> list[Table]:
@@ -200,7 +257,9 @@ def _read_csv(path: Path, shown: str, problems: list[Problem]) -> list[Table]:
             Problem(shown, line, None, None, "text without NUL characters (is this a CSV file?)", "unreadable")
         )
         return []
-    records = [(i, list(r)) for i, r in enumerate(csv.reader(io.StringIO(text, newline="")), start=1)]
+    records = _csv_records(text, shown, problems)
+    if records is None:
+        return []
     table = _table(shown, kind, cells.slugify(path.stem), path.name, records, problems)
     if table is None:
         return []
@@ -208,9 +267,56 @@ def _read_csv(path: Path, shown: str, problems: list[Problem]) -> list[Table]:
     return [table]
 
 
+def _inflated_size(path: Path) -> int:
+    """The bytes a workbook's parts inflate to, as its zip directory declares them.
+
+    Python's zip reader stops at the declared size (and fails on a part that claims less
+    than it holds), so these figures bound what reading the workbook can inflate.
+    """
+    with zipfile.ZipFile(path) as archive:
+        return sum(info.file_size for info in archive.infolist())
+
+
+@dataclass
+class _Budget:
+    """What is left of a workbook's cell limit, and whether reading stopped at a limit."""
+
+    cells: int
+    stopped: bool = False
+
+
+def _sheet_rows(
+    rows: Iterable[tuple[object, ...]], where: str, budget: _Budget, problems: list[Problem]
+) -> Iterator[tuple[int, list[object]]]:
+    """Numbered rows of a sheet, read one at a time until the row or cell limit."""
+    for number, row in enumerate(rows, start=1):
+        budget.cells -= len(row)
+        if number > MAX_ROWS + 1 or budget.cells < 0:
+            too_long = number > MAX_ROWS + 1
+            limit = f"at most {MAX_ROWS:,} rows below the header" if too_long else f"at most {MAX_CELLS:,} cells in the workbook"
+            problems.append(Problem(where, number, None, None, limit, "table"))
+            budget.stopped = True
+            return
+        yield number, list(row)
+
+
 def _read_xlsx(path: Path, shown: str, problems: list[Problem]) -> list[Table]:
     import openpyxl  # only workbooks need it
 
+    try:
+        inflated = _inflated_size(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as e:
+        problems.append(Problem(shown, None, None, None, f"an Excel workbook (.xlsx): {e}", "unreadable"))
+        return []
+    if inflated > MAX_INFLATED_BYTES:
+        problems.append(
+            Problem(
+                shown, None, None, f"{inflated:,} bytes inflated",
+                f"a workbook whose parts inflate to at most {MAX_INFLATED_BYTES // 2**20} MiB (split it, or save it as CSV)",
+                "unreadable",
+            )
+        )
+        return []
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as e:  # openpyxl raises many kinds for a damaged or foreign file
@@ -227,12 +333,15 @@ def _read_xlsx(path: Path, shown: str, problems: list[Problem]) -> list[Table]:
                 problems.append(Problem(shown, None, None, path.name, _name_hint(sheets=True), "table"))
                 return []
             chosen = [(workbook.worksheets[0], kind)]
-        tables = []
+        tables: list[Table] = []
+        budget = _Budget(MAX_CELLS)
         for ws, kind in chosen:
             one = len(chosen) == 1
             where = shown if one else f"{shown}[{ws.title}]"
             key = cells.slugify(path.stem if one else f"{path.stem}-{ws.title}")
-            records = [(i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), start=1)]
+            records = list(_sheet_rows(ws.iter_rows(values_only=True), where, budget, problems))
+            if budget.stopped:
+                return tables
             table = _table(where, kind, key, path.name if one else f"{path.name} [{ws.title}]", records, problems)
             if table is not None:
                 tables.append(table)

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from ecograph.ingest.cells import FORMULA_CHARS
+from ecograph.safe_text import spreadsheet_safe
 from ecograph.ingest.reading import decode
 from ecograph.ingest.schema import (
     SLUG_PATTERN,
@@ -38,7 +39,7 @@ def csv_safe(value: str) -> str:
     >>> csv_safe("=HYPERLINK(\\"x\\")"), csv_safe("Haier Group")
     ('\\'=HYPERLINK("x")', 'Haier Group')
     """
-    return "'" + value if value.startswith(FORMULA_CHARS) else value
+    return spreadsheet_safe(value)
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:

@@ -321,18 +321,20 @@ def analyze(
             "rows": _rows(graph, btw, top),
         },
     ]
-    community_rows = [
-        {
-            "rank": i,
-            "size": len(members),
-            "members": [m for m in sorted(members, key=lambda m: (-deg.get(m, 0), m)) if not graph.nodes[m].get("unnamed")][
-                : top or None
-            ],
-            "labels": [graph.nodes[m].get("label", "") for m in members if not graph.nodes[m].get("unnamed")][: top or None],
-            "kinds": dict(sorted(Counter(graph.nodes[m].get("kind", "") for m in members).items())),
-        }
-        for i, members in enumerate(comms, start=1)
-    ]
+    community_rows = []
+    for i, members in enumerate(comms, start=1):
+        # Best connected first; labels follow the members one for one, both cut to ``top``.
+        named = [m for m in sorted(members, key=lambda m: (-deg.get(m, 0), m)) if not graph.nodes[m].get("unnamed")]
+        shown = named[: top or None]
+        community_rows.append(
+            {
+                "rank": i,
+                "size": len(members),
+                "members": shown,
+                "labels": [graph.nodes[m].get("label", "") for m in shown],
+                "kinds": dict(sorted(Counter(graph.nodes[m].get("kind", "") for m in members).items())),
+            }
+        )
     return {
         "graph": {
             "nodes": graph.number_of_nodes(),

@@ -12,6 +12,7 @@ import networkx as nx
 
 from ecograph.errors import EcographError
 from ecograph.rdf.export import atomic_write
+from ecograph.safe_text import xml_safe
 
 __all__ = ["FORMATS", "flatten", "write_graph", "export_projection"]
 
@@ -35,13 +36,16 @@ def _figure_text(figure: dict[str, Any]) -> str:
 
 def _flat(value: Any) -> Any:
     """One attribute value as str, int, float or bool: lists joined, missing values empty."""
+    # Text goes through xml_safe: one control character would make the whole file unreadable.
     if value is None:
         return ""
-    if isinstance(value, (bool, int, float, str)):
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, (bool, int, float)):
         return value
     if isinstance(value, (list, tuple, set)):
-        return _JOIN.join(str(v) for v in value)
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+        return xml_safe(_JOIN.join(str(v) for v in value))
+    return xml_safe(json.dumps(value, sort_keys=True, ensure_ascii=False))
 
 
 def flatten(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -69,7 +73,7 @@ def flatten(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
         if "unnamed" in values and values["unnamed"] == "":
             values["unnamed"] = False
         figures = attrs.get("figures") or []
-        values["figures"] = _JOIN.join(_figure_text(f) for f in figures)
+        values["figures"] = xml_safe(_JOIN.join(_figure_text(f) for f in figures))
         values["figure_count"] = len(figures)
         values["source_count"] = len(attrs.get("sources") or [])
         flat.add_node(node, **values)

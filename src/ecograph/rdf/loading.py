@@ -31,8 +31,18 @@ RDF_FORMATS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
     ".nt": ox.RdfFormat.N_TRIPLES,
     ".nq": ox.RdfFormat.N_QUADS,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
 }
-_DATA_SUFFIXES = (".trig", ".ttl", ".nt")
+# RDF in a form (or under a name) ecograph cannot read: refused by name, never skipped.
+_REFUSED_SUFFIXES = {
+    ".n3": "Notation3 is not RDF 1.1: save it as Turtle (.ttl)",
+    ".json": "name JSON-LD files .jsonld",
+    ".xml": "name RDF/XML files .rdf",
+    ".owx": "OWL/XML is not read: save the ontology as Turtle (.ttl) or RDF/XML (.rdf)",
+    ".ofn": "OWL functional syntax is not read: save the ontology as Turtle (.ttl) or RDF/XML (.rdf)",
+}
 # pyoxigraph prefixes messages with a location that InputError already shows.
 _LOCATION = re.compile(r"^Parser error [^:]*: ")
 
@@ -41,8 +51,22 @@ def _is_shapes(path: Path) -> bool:
     return path.name == "shapes.ttl" or path.name.endswith("-shapes.ttl")
 
 
+def _rdf_files(paths: Iterable[Path]) -> list[Path]:
+    """The RDF files among ``paths``, sorted; an RDF-like file ecograph cannot read is an error."""
+    found = []
+    for p in paths:
+        suffix = p.suffix.lower()
+        if not p.is_file():
+            continue
+        if suffix in _REFUSED_SUFFIXES:
+            raise InputError(display_path(p), f"cannot load this file: {_REFUSED_SUFFIXES[suffix]}")
+        if suffix in RDF_FORMATS:
+            found.append(p)
+    return sorted(found)
+
+
 def data_files(root: Path | None = None) -> list[Path]:
-    """List the data files: ``graph/**/*.trig``, ``*.ttl`` and ``*.nt``, sorted.
+    """List the data files: every file of an :data:`RDF_FORMATS` type under the data folders.
 
     Parameters
     ----------
@@ -53,13 +77,19 @@ def data_files(root: Path | None = None) -> list[Path]:
     Returns
     -------
     list of Path
+
+    Raises
+    ------
+    InputError
+        For an RDF-like file that cannot be loaded (``.n3``, ``.json``, ``.xml``, …), rather
+        than leaving it out without a word.
     """
     roots = data_dirs() if root is None else [root]
-    return [f for r in roots for f in sorted(p for p in r.rglob("*") if p.suffix in _DATA_SUFFIXES and p.is_file())]
+    return [f for r in roots for f in _rdf_files(r.rglob("*"))]
 
 
 def ontology_files(root: Path | None = None) -> list[Path]:
-    """List ``ontology/*.ttl`` without the SHACL shapes files, sorted.
+    """List the ontology's RDF files (``ontology/*.ttl``, ``*.rdf``, ``*.owl``, ``*.jsonld``…) without the SHACL shapes, sorted.
 
     Parameters
     ----------
@@ -71,7 +101,7 @@ def ontology_files(root: Path | None = None) -> list[Path]:
     list of Path
     """
     root = ontology_dir() if root is None else root
-    return sorted(p for p in root.glob("*.ttl") if not _is_shapes(p))
+    return [p for p in _rdf_files(root.glob("*")) if not _is_shapes(p)]
 
 
 def load_file(store: ox.Store, path: Path) -> None:

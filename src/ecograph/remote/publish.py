@@ -224,6 +224,8 @@ def _count(store: ox.Store, name: ox.NamedNode | ox.DefaultGraph) -> int:
 def publish(
     endpoint: str,
     files: Iterable[Path] | None = None,
+    *,
+    inferred: bool = True,
     **options: object,
 ) -> PublishReport:
     """Upload the graph queries run on (or the given files) to a Graph Store Protocol endpoint.
@@ -235,6 +237,9 @@ def publish(
     files : iterable of Path, optional
         RDF files to send instead; by default the ontology, the data and the
         inferred triples, exactly what ``ecograph query`` answers from.
+    inferred : bool, default True
+        Include the inferred triples (a reasoner failure is then an error); False uploads
+        asserted statements only.
     **options
         As for :func:`publish_store`.
 
@@ -250,5 +255,5 @@ def publish(
     else:
         from ecograph.sparql.query import default_store
 
-        store = default_store()
+        store = default_store(inferred=inferred)
     return publish_store(store, endpoint, **options)  # type: ignore[arg-type]

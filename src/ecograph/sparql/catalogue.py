@@ -10,6 +10,7 @@ from typing import Literal
 
 import pyoxigraph as ox
 
+from ecograph.sparql.tokens import MAX_NESTING, max_nesting
 from ecograph.errors import EcographError, InputError
 from ecograph.rdf.namespaces import PREFIXES
 from ecograph.paths import display_path, ontology_dir, queries_dirs
@@ -261,6 +262,8 @@ def _line_of(text: str, needle: str) -> int | None:
 
 def _form(text: str, shown: str) -> str:
     """Return the query form by running the query on an empty store (this also checks its syntax)."""
+    if max_nesting(text) > MAX_NESTING:  # the parser would overflow its stack: a crash, not an error
+        raise InputError(shown, f"brackets nest deeper than {MAX_NESTING} levels")
     try:
         result = ox.Store().query(text, prefixes=PREFIXES)
     except SyntaxError as e:
@@ -619,12 +622,20 @@ _ENGINE_NOTE = """
 - **Parameters.** `--param KEY=VALUE` is turned into an RDF term of the declared type (an IRI
   is validated; `prefix:name` may be used with the project's prefixes) and bound as a
   `VALUES` block of serialised terms that opens every `WHERE` clause, sub-selects included,
-  never pasted into the query text. (Oxigraph's own `substitutions` bind after the query is
+  never pasted into the query text. The clauses are found on the query's tokens
+  (`ecograph.sparql.tokens`, the SPARQL grammar's terminals), so a `WHERE {` inside a string,
+  an IRI or a comment is left exactly as written. (Oxigraph's own `substitutions` bind after the query is
   planned, so the planner cannot start from the given node: 0.2 s instead of 0.1 ms at 10^6
   statements.) A parameter variable must be projected by the query. Without a value or
   default the variable stays free.
 - **Endpoints.** `--endpoint URL` sends the same query text to any SPARQL 1.1 endpoint by HTTP
   POST (form-encoded). Queries containing `SERVICE` are refused, locally and remotely.
+  `--timeout S` (default 60) is a deadline for the whole answer, from connecting to its last
+  byte, and `--max-bytes SIZE` (default `256M`; `64M`, `2G`, or bytes) bounds what the answer
+  may weigh: it is parsed as it streams in and the command stops with exit 1 past either limit.
+  A partial answer is refused, never passed for a whole one: Virtuoso's (`X-SQL-State`,
+  `X-SPARQL-MaxRows`) and `ecograph serve`'s (`X-Ecograph-Truncated`, past its `--max-rows`).
+  The client is `ecograph.remote.client.remote_query`, which streams rows to any caller.
 - **Writing queries that stay fast.** Oxigraph 0.5 plans each group of patterns on its own,
   before it knows what the surrounding patterns bind. Measured at 10^6 statements, these
   forms cost far more than their rewrites, which the catalogue uses:

@@ -7,9 +7,6 @@ import logging
 import re
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +27,10 @@ from ecograph.rdf.export import ExportFormat, export
 from ecograph.rdf.loading import data_files, load_dataset, load_ontology, ontology_files
 from ecograph.rdf.namespaces import PREFIXES
 from ecograph.paths import build_dir
+from ecograph.validation.reasoning import reason
+from ecograph.remote.client import remote_query
+from ecograph.safe_text import xml_safe_term
+from ecograph.sparql.tokens import Kind, code_tokens, declared_prefixes, names_its_dataset
 
 __all__ = [
     "json_term",
@@ -71,21 +72,6 @@ GRAPH_FORMATS: dict[str, ExportFormat] = {
 
 INFERRED_FILE = "ecograph-inferred.trig"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_SELECT_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9, text/tab-separated-values;q=0.5"
-_GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
-_RESULT_TYPES = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "application/xml": ox.QueryResultsFormat.XML,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-_GRAPH_TYPES = {
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 if TYPE_CHECKING:  # pandas is an optional extra
@@ -232,10 +218,12 @@ class QueryResult:
         triples = sorted(self.triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
         return ["subject", "predicate", "object"], [[compact(t.subject), compact(t.predicate), compact(t.object)] for t in triples]
 
-    def _results_json(self) -> bytes:
+    def _results_json(self, xml: bool = False) -> bytes:
         if self.form == "ask":
             return json.dumps({"head": {}, "boolean": bool(self.boolean)}).encode()
-        bindings = [{v: json_term(t) for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+        # XML cannot carry some control characters at all (see ecograph.safe_text).
+        safe = xml_safe_term if xml else (lambda t: t)
+        bindings = [{v: json_term(safe(t)) for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
         return json.dumps({"head": {"vars": self.variables}, "results": {"bindings": bindings}}).encode()
 
     def serialize(self, format: str) -> bytes:
@@ -273,7 +261,7 @@ class QueryResult:
                 f"use --format {', '.join(RESULT_FORMATS)}"
             )
         # Round trip through pyoxigraph so every format is written by its SPARQL results serializer.
-        parsed = ox.parse_query_results(self._results_json(), format=ox.QueryResultsFormat.JSON)
+        parsed = ox.parse_query_results(self._results_json(xml=format == "xml"), format=ox.QueryResultsFormat.JSON)
         return parsed.serialize(format=results_format)
 
 
@@ -320,7 +308,7 @@ def inferred_statements(store: ox.Store | None = None) -> tuple[list[ox.Quad], s
     ------
     EcographError
         The build's file cannot be read, or the engine failed: a query over inferred classes
-        would silently answer nothing otherwise.
+        would silently answer too little otherwise (``--no-reason`` uses asserted statements only).
     """
     built = build_dir() / INFERRED_FILE
     if built.is_file() and built.stat().st_mtime >= _newest_input():
@@ -336,7 +324,14 @@ def inferred_statements(store: ox.Store | None = None) -> tuple[list[ox.Quad], s
     else:
         # The store may hold the ontology too: the engine reads the ontology from its own argument.
         data = store
-    result = materialise(data, ontology)
+    try:
+        result = materialise(data, ontology)
+    except EcographError as e:
+        # Queries over inferred classes would answer too little, silently: stop instead.
+        raise EcographError(
+            f"reasoning failed, so inferred statements are missing: {e} "
+            "(run `ecograph build` first, or pass --no-reason to use asserted statements only)"
+        ) from e
     return [*result.inferred, *result.provenance], result.engine
 
 
@@ -375,7 +370,7 @@ def default_store(*, inferred: bool = True) -> ox.Store:
     ----------
     inferred : bool, default True
         Also add the inferred statements (see :func:`inferred_statements`); a reasoning
-        failure is then an error.
+        failure is then an error. False for asserted statements only (``--no-reason``).
 
     Returns
     -------
@@ -528,9 +523,10 @@ def _collect(answer: object, query: CatalogueQuery, deadline: _Deadline, binding
 
 def _run_local(query: CatalogueQuery, store: ox.Store, bindings: dict[str, Term], deadline: _Deadline) -> QueryResult:
     try:
-        answer = store.query(
-            bound_text(query, bindings), use_default_graph_as_union=query.union_default_graph, prefixes=PREFIXES
-        )
+        text = bound_text(query, bindings)
+        # A query naming its own dataset (FROM, FROM NAMED) gets exactly that, not the union.
+        union = query.union_default_graph and not names_its_dataset(text)
+        answer = store.query(text, use_default_graph_as_union=union, prefixes=PREFIXES)
         return _collect(answer, query, deadline, bindings)
     except SyntaxError as e:
         line, message = syntax_error_position(e)
@@ -567,87 +563,75 @@ def bound_text(query: CatalogueQuery, bindings: Mapping[str, Term]) -> str:
     >>> bound_text(q, {"s": ox.NamedNode("urn:a")})
     'SELECT ?o WHERE { VALUES (?s) { (<urn:a>) } ?s <urn:p> ?o }'
     """
-    text = query.text
     if not bindings:
-        return text
+        return query.text
     names = " ".join(f"?{k}" for k in bindings)
     values = " ".join(str(v) for v in bindings.values())
-    code_only = re.sub(r"(?m)^\s*#.*$", lambda m: " " * len(m.group()), text)
-    wheres = [m.end() for m in re.finditer(r"(?i)\b(?:WHERE|ASK)\s*\{", code_only)]
-    if not wheres:
-        raise EcographError(f"{query.name}: cannot find the WHERE clause to bind {names}")
     block = f" VALUES ({names}) {{ ({values}) }}"
-    for end in reversed(wheres):
+    openings = _group_openings(query.text)
+    if not openings:
+        raise EcographError(f"{query.name}: cannot find the WHERE clause to bind {names}")
+    text = query.text
+    for end in reversed(openings):
         text = text[:end] + block + text[end:]
     return text
 
 
+def _group_openings(text: str) -> list[int]:
+    """Where the group patterns of ``WHERE {``, ``ASK {`` and ``SELECT … {`` open (offsets after the brace)."""
+    tokens = code_tokens(text)
+    openings = []
+    for i, token in enumerate(tokens):
+        keyword = token.text.upper() if token.kind is Kind.WORD else ""
+        if keyword in ("WHERE", "ASK") and i + 1 < len(tokens) and tokens[i + 1].text == "{":
+            openings.append(tokens[i + 1].start + 1)
+        elif keyword == "SELECT":
+            # WHERE is optional after a projection: the first brace outside its expressions opens the pattern.
+            depth = 0
+            for later in tokens[i + 1 :]:
+                if later.kind is Kind.WORD and later.text.upper() == "WHERE":
+                    break
+                if later.text == "(":
+                    depth += 1
+                elif later.text == ")":
+                    depth -= 1
+                elif later.text == "{" and depth == 0:
+                    openings.append(later.start + 1)
+                    break
+    return openings
+
+
 def _endpoint_text(query: CatalogueQuery, bindings: dict[str, Term]) -> str:
-    declared = {m.lower() for m in re.findall(r"(?im)^\s*PREFIX\s+([\w-]*):", query.text)}
+    declared = declared_prefixes(query.text)
     prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p.lower() not in declared)
     return prologue + bound_text(query, bindings).rstrip() + "\n"
 
 
-def _check_complete(endpoint: str, query: CatalogueQuery, headers: Mapping[str, str]) -> None:
-    # Virtuoso answers 200 with whatever it had when MaxQueryExecutionTime ran out (X-SQL-State: S1TAT)
-    # and silently cuts answers at ResultSetMaxRows (X-SPARQL-MaxRows): a partial answer must not pass for a whole one.
-    state = headers.get("X-SQL-State")
-    if state:
-        message = headers.get("X-SQL-Message", "")
-        raise EcographError(f"{endpoint} sent a partial answer to {query.name} (X-SQL-State: {state} {message}".rstrip() + ")")
-    cap = headers.get("X-SPARQL-MaxRows")
-    if cap:
-        raise EcographError(f"{endpoint} cut the answer to {query.name} at {cap} rows (X-SPARQL-MaxRows): raise the store's row limit")
-
-
 def _run_remote(
-    query: CatalogueQuery, endpoint: str, bindings: dict[str, Term], deadline: _Deadline, timeout: float | None
+    query: CatalogueQuery,
+    endpoint: str,
+    bindings: dict[str, Term],
+    deadline: _Deadline,
+    timeout: float | None,
+    max_bytes: int | None,
 ) -> QueryResult:
-    scheme = urllib.parse.urlsplit(endpoint).scheme
-    if scheme not in ("http", "https"):
-        raise EcographError(f"--endpoint must be an http(s) URL, got {endpoint!r}")
     graph = query.kind in ("construct", "describe")
-    request = urllib.request.Request(
-        endpoint,
-        data=urllib.parse.urlencode({"query": _endpoint_text(query, bindings)}).encode("utf-8"),
-        headers={
-            "Accept": _GRAPH_ACCEPT if graph else _SELECT_ACCEPT,
-            "Content-Type": "application/x-www-form-urlencoded",
-            "User-Agent": "ecograph",
-        },
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60 if timeout is None else timeout) as response:
-            body = response.read()
-            media = response.headers.get_content_type()
-            _check_complete(endpoint, query, response.headers)
-    except urllib.error.HTTPError as e:
-        detail = " ".join(e.read().decode("utf-8", "replace").split())[:300]
-        raise EcographError(f"{endpoint} answered {e.code} {e.reason}: {detail}") from e
-    except (urllib.error.URLError, TimeoutError, OSError) as e:
-        reason = getattr(e, "reason", e)
-        raise EcographError(f"cannot query {endpoint}: {reason}") from e
-    try:
-        if graph:
-            fmt = _GRAPH_TYPES.get(media)
-            if fmt is None:
-                raise EcographError(f"{endpoint} sent {media}, not a graph format")
-            answer: object = ox.parse(body, format=fmt)
-        else:
-            fmt = _RESULT_TYPES.get(media)
-            if fmt is None:
-                raise EcographError(f"{endpoint} sent {media}, not SPARQL results")
-            answer = ox.parse_query_results(body, format=fmt)
-            if query.kind == "ask" and isinstance(answer, ox.QuerySolutions) and [v.value for v in answer.variables] == ["__ASK_RETVAL"]:
+    with remote_query(
+        endpoint, _endpoint_text(query, bindings), graph=graph, timeout=timeout, max_bytes=max_bytes, name=query.name
+    ) as answer:
+        try:
+            if graph:
+                return _collect(answer.triples(), query, deadline, bindings)
+            solutions = answer.solutions()
+            if query.kind == "ask" and isinstance(solutions, ox.QuerySolutions) and [v.value for v in solutions.variables] == ["__ASK_RETVAL"]:
                 # Virtuoso 7 answers ASK with one row of an integer 1 or 0 instead of a boolean.
-                solutions = list(answer)
-                value = solutions[0][0] if solutions else None
+                rows = list(solutions)
+                value = rows[0][0] if rows else None
                 yes = value is not None and value.value not in ("0", "false")
                 return QueryResult(query, "ask", boolean=yes, seconds=deadline.elapsed, bindings=bindings)
-        return _collect(answer, query, deadline, bindings)
-    except SyntaxError as e:
-        raise EcographError(f"{endpoint} sent an unreadable {media} answer: {e}") from e
+            return _collect(solutions, query, deadline, bindings)
+        except SyntaxError as e:
+            raise EcographError(f"{endpoint} sent an unreadable {answer.media_type} answer: {e}") from e
 
 
 def run_query(
@@ -656,6 +640,8 @@ def run_query(
     params: Mapping[str, str | Term] | None = None,
     endpoint: str | None = None,
     timeout: float | None = None,
+    max_bytes: int | None = None,
+    inferred: bool = True,
 ) -> QueryResult:
     """Run a query with its parameters bound as RDF terms.
 
@@ -672,8 +658,14 @@ def run_query(
         URL of a SPARQL 1.1 endpoint: the query is POSTed there (form-encoded) instead, with
         the parameters as a ``VALUES`` block of serialised terms opening every ``WHERE`` clause.
     timeout : float, optional
-        Seconds. For an endpoint, the HTTP timeout (default 60). Locally, the time is checked
-        as answers are read, so one answer that takes long to compute is not interrupted.
+        Seconds. For an endpoint, a deadline for the whole answer, from connecting to its
+        last byte (default 60). Locally, the time is checked as answers are read, so one
+        answer that takes long to compute is not interrupted.
+    max_bytes : int, optional
+        For an endpoint, the most bytes its answer may have (default 256 MiB, see
+        :mod:`ecograph.remote.client`); the answer is parsed as it streams in.
+    inferred : bool, default True
+        For the default store: add the inferred statements (see :func:`default_store`).
 
     Returns
     -------
@@ -702,8 +694,8 @@ def run_query(
     bindings = bind_parameters(query, params)
     deadline = _Deadline(query.name, timeout)
     if endpoint is not None:
-        return _run_remote(query, endpoint, bindings, deadline, timeout)
-    return _run_local(query, default_store() if store is None else store, bindings, deadline)
+        return _run_remote(query, endpoint, bindings, deadline, timeout, max_bytes)
+    return _run_local(query, default_store(inferred=inferred) if store is None else store, bindings, deadline)
 
 
 def run_catalogue(
@@ -771,7 +763,9 @@ def run_named_query(
     *,
     endpoint: str | None = None,
     timeout: float | None = None,
+    max_bytes: int | None = None,
     stdin: str | None = None,
+    inferred: bool = True,
 ) -> QueryResult:
     """Run a query the way ``ecograph query`` names it: resolve, bind ``KEY=VALUE`` parameters, run.
 
@@ -781,7 +775,7 @@ def run_named_query(
         Catalogue name, ``.rq`` file or ``-`` (see :func:`resolve_query`).
     assignments : sequence of str
         ``KEY=VALUE`` texts (see :func:`parse_params`).
-    endpoint, timeout
+    endpoint, timeout, max_bytes, inferred
         See :func:`run_query`.
     stdin : str, optional
         Query text for ``-`` (read from standard input when None).
@@ -791,4 +785,6 @@ def run_named_query(
     QueryResult
     """
     query = resolve_query(spec, stdin)
-    return run_query(query, params=parse_params(assignments), endpoint=endpoint, timeout=timeout)
+    return run_query(
+        query, params=parse_params(assignments), endpoint=endpoint, timeout=timeout, max_bytes=max_bytes, inferred=inferred
+    )

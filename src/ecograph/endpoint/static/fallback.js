@@ -11,10 +11,16 @@
     return el;
   }
 
+  // Bidi controls (U+202A-E, U+2066-9, marks) would reorder what a reader sees: show them as codes.
+  const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+  function visible(text) {
+    return text.replace(BIDI, function (c) { return "<U+" + c.charCodeAt(0).toString(16).toUpperCase() + ">"; });
+  }
+
   function termText(term) {
     if (!term) return "";
-    if (term.type === "literal" && term["xml:lang"]) return term.value + " @" + term["xml:lang"];
-    return term.value;
+    if (term.type === "literal" && term["xml:lang"]) return visible(term.value) + " @" + term["xml:lang"];
+    return visible(term.value);
   }
 
   function show(response, body) {
@@ -52,7 +58,9 @@
       body: $("query").value,
     }).then(function (response) {
       return response.text().then(function (body) {
-        const cut = response.headers.get("X-Ecograph-Truncated") === "true" ? " (truncated)" : "";
+        const cut = response.headers.get("X-Ecograph-Truncated") === "true"
+          ? " — only the first " + response.headers.get("X-Ecograph-Rows") + " rows: the answer was cut at the server's row limit"
+          : "";
         $("status").textContent = response.status + " " + response.statusText + cut;
         show(response, body);
       });
