@@ -160,3 +160,13 @@ def test_hostile_labels_are_text_and_unsafe_iris_are_not_links() -> None:
     assert "<script>" not in html and "<img" not in html and "<h1>injected" not in html and "<b onmouseover" not in html
     assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in html
     assert 'href="javascript:' not in html
+
+
+def test_a_graph_iri_is_described_with_the_statements_it_holds(store: ox.Store) -> None:
+    graph = describe(store, ECOG + "latest-progress-s7")
+    assert graph.found and graph.graph_size > 100
+    assert quad(ECOD + "huibo", ECO + "incubatedBy", ox.NamedNode(ECOD + "sudatiangong-makers-space"), ECOG + "latest-progress-s7") in graph.quads
+    page = entity_page(graph)
+    assert page.statements == graph.graph_size
+    assert ("HUIBO", "/id/huibo") in {(c.text, c.href) for c in page.contents}
+    assert page.sources[0].number == "7"

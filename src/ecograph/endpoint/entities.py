@@ -29,6 +29,7 @@ __all__ = [
     "entity_iri",
     "local_path",
     "own_statements_query",
+    "graph_contents_query",
     "mentioned_query",
     "sources_query",
     "describe_with",
@@ -119,6 +120,11 @@ SELECT ?s ?p ?o ?g WHERE {{
 }}"""
 
 
+def graph_contents_query(iri: str) -> str:
+    """SELECT the statements of a named graph (for the IRIs of ``ecog:``, which name graphs)."""
+    return f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH {_iri(iri)} {{ ?s ?p ?o }} BIND({_iri(iri)} AS ?g) }}"
+
+
 def mentioned_query(iris: Iterable[str]) -> str:
     """SELECT the names, classes and source sections of the given nodes."""
     return f"""SELECT ?s ?p ?o ?g WHERE {{
@@ -166,9 +172,15 @@ class Description:
 
     @property
     def found(self) -> bool:
-        """True when the graph says anything with the entity as subject or object."""
+        """True when the graph says anything with the entity as subject or object, or it is a graph with statements."""
         node = ox.NamedNode(self.iri)
-        return any(q.subject == node or q.object == node for q in self.quads)
+        return any(node in (q.subject, q.object, q.graph_name) for q in self.quads)
+
+    @property
+    def graph_size(self) -> int:
+        """How many statements the entity holds, when it names a graph (0 otherwise)."""
+        node = ox.NamedNode(self.iri)
+        return sum(1 for q in self.quads if q.graph_name == node)
 
     def triples(self) -> list[ox.Triple]:
         """The statements without their graphs, once each: the entity's own first."""
@@ -199,7 +211,10 @@ def used_prefixes(quads: Iterable[ox.Quad]) -> dict[str, str]:
 
 
 def describe_with(run: Callable[[str], tuple[list[Row], bool]], iri: str) -> Description:
-    """Describe an IRI by running the three description queries with ``run``.
+    """Describe an IRI by running the description queries with ``run``.
+
+    Three queries: the entity's statements (and, for a graph's IRI, the statements it holds),
+    the names, classes and sources of what they mention, and what those sources are.
 
     Parameters
     ----------
@@ -222,6 +237,8 @@ def describe_with(run: Callable[[str], tuple[list[Row], bool]], iri: str) -> Des
         quads.update(q for q in map(_quad, rows) if q is not None)
 
     add(own_statements_query(iri))
+    if iri.startswith(BASE + "graph/"):
+        add(graph_contents_query(iri))
     if not quads:
         return description
     mentioned = {

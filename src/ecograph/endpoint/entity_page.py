@@ -108,6 +108,8 @@ class EntityPage:
     sources: list[Source]
     unnamed: bool
     truncated: bool
+    contents: list[Link] = field(default_factory=list)
+    statements: int = 0
 
 
 class _Graph:
@@ -284,6 +286,11 @@ def entity_page(description: Description) -> EntityPage:
         sources=source_list,
         unnamed=unnamed,
         truncated=description.truncated,
+        contents=sorted(
+            {graph.link(q.subject) for q in description.quads if q.graph_name == node and isinstance(q.subject, ox.NamedNode)},
+            key=lambda link: (link.text.lower(), link.iri),
+        ),
+        statements=description.graph_size,
     )
 
 
