@@ -128,7 +128,7 @@ def test_page_shows_names_class_figures_relations_and_sources(huibo: Description
     assert [(s.text, s.title, s.href) for s in incubated.sources] == [("section 7", page.sources[0].section.text, "/id/source-latest-progress-s7")]
     assert page.sources[0].section.text.startswith("Makers' spaces cultivate a large number of excellent enterprises")
     inferred = next(r for r in page.incoming if r.other.iri == ECOD + "sudatiangong-makers-space")
-    assert inferred.inferred and inferred.sources == []  # the inverse the reasoner adds, marked as such
+    assert (inferred.note, inferred.sources) == ("inferred by the reasoner", [])  # the inverse the reasoner adds, marked as such
     assert page.sources[0].document == "Latest Progress of Mass Entrepreneurship and Mass Innovation in China"
 
 
@@ -170,3 +170,10 @@ def test_a_graph_iri_is_described_with_the_statements_it_holds(store: ox.Store) 
     assert page.statements == graph.graph_size
     assert ("HUIBO", "/id/huibo") in {(c.text, c.href) for c in page.contents}
     assert page.sources[0].number == "7"
+
+
+def test_vocabulary_statements_are_not_called_inferred(store: ox.Store) -> None:
+    page = entity_page(describe(store, ECOC + "indicator-makers-spaces"))
+    scheme = next(r for r in page.outgoing if r.predicate.iri == "http://www.w3.org/2004/02/skos/core#inScheme")
+    assert (scheme.other.text, scheme.note) == ("Indicators", "the ontology and vocabularies")
+    assert [f.value for f in page.figures] == ["5739"]  # the figures of this indicator

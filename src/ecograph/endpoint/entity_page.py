@@ -43,6 +43,10 @@ _FIGURE_COLUMNS = {
 }
 _FIGURE_HIDDEN = {_RDF + "type", _QB_DATASET, _PROV_DERIVED, _ECO + "refSubject", _ECO + "refArea"}
 _INFERRED_GRAPH = BASE + "graph/inferred"
+_ECOD = BASE + "id/"
+_SOURCE_CLASSES = {_ECO + "SourceDocument", _ECO + "SourceSection", "http://purl.org/linked-data/cube#DataSet", "http://rdfs.org/ns/void#Dataset"}
+_INFERRED = "inferred by the reasoner"
+_ONTOLOGY = "the ontology and vocabularies"
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -76,7 +80,7 @@ class Relation:
     predicate: Link
     other: Link
     sources: list[Link] = field(default_factory=list)
-    inferred: bool = False
+    note: str = ""
 
 
 @dataclass
@@ -157,15 +161,23 @@ class _Graph:
         numbers = [n.value for n in self.literals(section.value, _ECO + "sectionNumber")]
         return Link(f"section {numbers[0]}" if numbers else full.text, full.iri, full.href, full.text)
 
-    def sources_of(self, quad: ox.Quad) -> tuple[list[Link], bool]:
-        """The sections a statement is taken from (through its named graph), and whether it is inferred."""
+    def is_source(self, iri: str) -> bool:
+        """Whether a node describes where facts come from (a document, a section, a data set)."""
+        return any(c.value in _SOURCE_CLASSES for c in self.iris(iri, _RDF + "type"))
+
+    def sources_of(self, quad: ox.Quad) -> tuple[list[Link], str]:
+        """The sections a statement is taken from (through its named graph), or a note on where it comes from."""
         graph = quad.graph_name
-        if not isinstance(graph, ox.NamedNode):
-            # Facts about the world live in named graphs: what the default graph adds about them is inferred.
-            return [], True
-        if graph.value == _INFERRED_GRAPH:
-            return [], True
-        return [self.section(s) for s in self.iris(graph.value, _PROV_DERIVED)], False
+        if isinstance(graph, ox.NamedNode):
+            if graph.value == _INFERRED_GRAPH:
+                return [], _INFERRED
+            return [self.section(s) for s in self.iris(graph.value, _PROV_DERIVED)], ""
+        # The default graph holds the ontology, the vocabularies and the descriptions of the sources;
+        # a statement there about a thing of the world can only have been added by the reasoner.
+        thing = quad.subject
+        if isinstance(thing, ox.NamedNode) and thing.value.startswith(_ECOD) and not self.is_source(thing.value):
+            return [], _INFERRED
+        return [], "" if isinstance(thing, ox.NamedNode) and thing.value.startswith(_ECOD) else _ONTOLOGY
 
 
 def _short(iri: str) -> str:
@@ -183,7 +195,7 @@ def _merge(relations: list[Relation]) -> list[Relation]:
         if key in merged:
             known = merged[key]
             known.sources += [s for s in r.sources if s not in known.sources]
-            known.inferred = known.inferred and r.inferred
+            known.note = "" if known.sources else known.note or r.note
         else:
             merged[key] = r
     return sorted(merged.values(), key=lambda r: (r.predicate.text.lower(), r.other.text.lower(), r.other.iri))
@@ -250,15 +262,15 @@ def entity_page(description: Description) -> EntityPage:
     outgoing: list[Relation] = []
     incoming: list[Relation] = []
     for q in description.quads:
-        sources, inferred = graph.sources_of(q)
+        sources, note = graph.sources_of(q)
         if q.subject == node:
             # Names, classes and descriptions have sections of their own; prov:wasDerivedFrom is the Sources list.
             if q.predicate.value in (_RDF + "type", _PROV_DERIVED, *_NAME_PROPERTIES, *_OTHER_NAMES, *_DESCRIPTIONS):
                 continue
-            relation = Relation(graph.link(q.predicate), graph.link(q.object), sources, inferred)
+            relation = Relation(graph.link(q.predicate), graph.link(q.object), sources, note)
             (attributes if isinstance(q.object, ox.Literal) else outgoing).append(relation)
         elif q.object == node and str(q.subject) not in figure_iris:
-            incoming.append(Relation(graph.link(q.predicate), graph.link(q.subject), sources, inferred))
+            incoming.append(Relation(graph.link(q.predicate), graph.link(q.subject), sources, note))
     sections = {q.object.value for q in description.quads if q.predicate.value == _PROV_DERIVED and isinstance(q.object, ox.NamedNode)}
     own_sections = {s.iri for r in (*attributes, *outgoing, *incoming) for s in r.sources}
     own_sections |= {s.iri for f in figures for s in f.sources}
