@@ -111,6 +111,16 @@ def test_the_other_iri_spaces_and_the_ontology_dereference(server: Server, path:
     assert wanted in rdflib.Graph().parse(data=body, format="turtle")
 
 
+def test_a_graph_iri_gives_the_statements_it_holds_over_http(server: Server) -> None:
+    status, _, body = get(server, "/graph/latest-progress-s7", "application/trig")
+    assert status == 200
+    dataset = rdflib.Dataset()
+    dataset.parse(data=body, format="trig")
+    assert INCUBATED_BY in dataset.graph(rdflib.URIRef(BASE + "graph/latest-progress-s7"))
+    status, _, page = get(server, "/graph/latest-progress-s7", "text/html")
+    assert status == 200 and b"In this graph" in page and b'href="/id/huibo"' in page
+
+
 def test_the_ontology_page_is_its_documentation(server: Server) -> None:
     status, headers, body = get(server, "/ontology", "text/html")
     assert status == 200 and headers.get_content_type() == "text/html"
