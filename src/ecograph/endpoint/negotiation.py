@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from ecograph.rdf.terms import XSD_STRING
 from ecograph.sparql.query import json_term
 
 __all__ = [
@@ -24,8 +25,6 @@ __all__ = [
     "serialize_triples",
 ]
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 @dataclass(frozen=True)
@@ -164,7 +163,7 @@ def _xml_term(term: object) -> str:
     if isinstance(term, ox.Literal):
         if term.language:
             return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-        if term.datatype.value != _XSD_STRING:
+        if term.datatype != XSD_STRING:
             return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
         return f"<literal>{escape(term.value)}</literal>"
     if isinstance(term, ox.Triple):

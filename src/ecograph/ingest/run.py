@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,10 +17,10 @@ from ecograph.ingest.reading import read_table_files
 from ecograph.rdf.loading import data_files, load_file, load_ontology
 from ecograph.rdf.namespaces import ECO, ECOC, ECOD, ECOG, RDF, RDFS, SKOS
 from ecograph.paths import display_path, graph_dir
+from ecograph.utils import atomic_files
 
 __all__ = ["OutputFile", "TableRead", "IngestResult", "ingest", "default_output"]
 
-_replace = os.replace  # a name of this module, so that tests can make the rename fail
 _HEADER = (
     "# Written by `ecograph ingest` from tables; edit the tables and ingest them again rather than this file.\n"
     "# Each table row's facts are in a named graph derived from a section that names the table and row.\n"
@@ -168,23 +166,12 @@ def _validate(store: ox.Store) -> tuple[bool, str]:
 
 
 def _write_all(contents: dict[Path, bytes]) -> None:
-    """Write every file to a temporary file beside it, then replace them all (all or nothing)."""
-    temps: list[tuple[str, Path]] = []
-    try:
-        for path, data in contents.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            temps.append((tmp, path))
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, 0o644)
-        for tmp, path in temps:
-            _replace(tmp, path)
-    finally:
-        for tmp, _ in temps:
-            Path(tmp).unlink(missing_ok=True)
+    """Write every file at once: all are replaced or none is."""
+    for path in contents:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_files(*contents) as files:
+        for f, data in zip(files, contents.values(), strict=True):
+            f.write(data)
 
 
 def ingest(

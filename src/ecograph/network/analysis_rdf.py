@@ -11,8 +11,9 @@ import pyoxigraph as ox
 
 from ecograph.network.analysis import DEFAULT_SAMPLE, DEFAULT_SEED, analyze
 from ecograph.errors import EcographError
-from ecograph.rdf.export import atomic_write
+from ecograph.utils import atomic_write
 from ecograph.rdf.namespaces import PREFIXES
+from ecograph.rdf.terms import RDF_TYPE, expand, xsd
 
 __all__ = ["ANALYSIS_NS", "ANALYSIS_GRAPH", "analysis_quads", "write_analysis_rdf", "run_analysis"]
 
@@ -21,18 +22,16 @@ ANALYSIS_NS = "https://w3id.org/ecograph/analysis#"
 #: The named graph that holds the results.
 ANALYSIS_GRAPH = PREFIXES["ecog"] + "analysis"
 _RUN = "https://w3id.org/ecograph/analysis/"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_PREFIXES = {**PREFIXES, "ecoa": ANALYSIS_NS}
 
 
-def _p(curie: str) -> ox.NamedNode:
-    prefix, local = curie.split(":", 1)
-    return ox.NamedNode((ANALYSIS_NS if prefix == "ecoa" else PREFIXES[prefix]) + local)
+def _p(name: str) -> ox.NamedNode:
+    return expand(name, _PREFIXES)
 
 
 def _lit(value: Any, datatype: str | None = None) -> ox.Literal:
     if datatype:
-        return ox.Literal(str(value), datatype=ox.NamedNode(_XSD + datatype))
+        return ox.Literal(str(value), datatype=xsd(datatype))
     return ox.Literal(str(value), language="en")
 
 
@@ -73,7 +72,7 @@ def analysis_quads(result: Mapping[str, Any], *, ended_at: str | datetime | None
     for entry in activities:
         activity = ox.NamedNode(_RUN + entry["metric"])
         quads += [
-            ox.Quad(activity, _RDF_TYPE, _p("prov:Activity"), default),
+            ox.Quad(activity, RDF_TYPE, _p("prov:Activity"), default),
             ox.Quad(activity, _p("rdfs:label"), _lit(f"network analysis: {entry['metric']}"), default),
             ox.Quad(activity, _p("ecoa:method"), ox.Literal(entry["method"]), default),
             ox.Quad(activity, _p("ecoa:parameters"), ox.Literal(entry["parameters"]), default),

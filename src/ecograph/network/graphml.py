@@ -11,7 +11,7 @@ from typing import Any
 import networkx as nx
 
 from ecograph.errors import EcographError
-from ecograph.rdf.export import atomic_write
+from ecograph.utils import atomic_write
 
 __all__ = ["FORMATS", "flatten", "write_graph", "export_projection"]
 

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from enum import Enum
-from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
 
 from ecograph.rdf.namespaces import PREFIXES
+from ecograph.rdf.terms import RDF_TYPE
+from ecograph.utils import atomic_write
 
-__all__ = ["ExportFormat", "export", "statements", "atomic_write"]
+__all__ = ["ExportFormat", "export", "statements"]
 
 Statement = ox.Quad | ox.Triple
 
@@ -136,7 +136,7 @@ def _used_prefixes(graphs: list[tuple[bytes | None, bytes]], prefixes: Mapping[s
     text = b"".join(text for _, text in graphs)
     names = b"\n".join(name for name, _ in graphs if name)
     # rdf:type as a predicate is written "a" and needs no prefix; as an object (" .\n" follows) it does.
-    rdf_type = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    rdf_type = f"<{RDF_TYPE.value}>".encode()
     type_object = b" " + rdf_type + b" .\n" in text
     type_predicates = text.count(b" " + rdf_type + b" ")  # each holds one "<" and no other use can overlap it
 
@@ -150,30 +150,6 @@ def _used_prefixes(graphs: list[tuple[bytes | None, bytes]], prefixes: Mapping[s
 
     # Only declare prefixes that are used, so the header does not depend on unrelated namespaces.
     return {p: ns for p, ns in sorted(prefixes.items()) if used(ns)}
-
-
-def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write bytes to a file so that readers see either the old or the new content.
-
-    Parameters
-    ----------
-    path : str or PathLike
-        Destination; its directory must exist.
-    data : bytes
-        Full new content.
-    """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are meant to be published
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def export(

@@ -13,6 +13,8 @@ import pyoxigraph as ox
 from ecograph.errors import EcographError, InputError
 from ecograph.rdf.namespaces import PREFIXES
 from ecograph.paths import display_path, ontology_dir, queries_dirs
+from ecograph.rdf.terms import XSD_INTEGER
+from ecograph.sparql.lexical import code_only
 
 __all__ = [
     "KINDS",
@@ -35,7 +37,6 @@ QueryKind = Literal["select", "ask", "construct", "describe", "violation"]
 KINDS: tuple[str, ...] = ("select", "ask", "construct", "describe", "violation")
 PARAMETER_TYPES: tuple[str, ...] = ("iri", "literal", "integer")
 
-_XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 _FIELD = re.compile(r"^# ([a-z]+):(?: (.*))?$")
 _CONTINUATION = re.compile(r"^#  +(\S.*)$")
 _PARAM = re.compile(
@@ -85,7 +86,7 @@ def to_term(value: str, type_: str) -> ox.NamedNode | ox.Literal:
         text = value.strip()
         if not re.fullmatch(r"[+-]?\d+", text):
             raise ValueError(f"{value!r} is not an integer")
-        return ox.Literal(str(int(text)), datatype=_XSD_INTEGER)
+        return ox.Literal(str(int(text)), datatype=XSD_INTEGER)
     if type_ == "iri":
         iri = value.strip()
         if iri.startswith("<") and iri.endswith(">"):
@@ -266,24 +267,9 @@ def _form(text: str, shown: str) -> str:
     except SyntaxError as e:
         line, message = syntax_error_position(e)
         raise InputError(shown, message, line) from e
-    if isinstance(result, ox.QueryTriples) and re.search(r"\bDESCRIBE\b", _strip_comments(text), re.IGNORECASE):
+    if isinstance(result, ox.QueryTriples) and re.search(r"\bDESCRIBE\b", code_only(text), re.IGNORECASE):
         return "describe"
     return _FORMS[type(result)]
-
-
-_NOT_CODE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\s]*>'
-    r"|#[^\n]*"
-)
-
-
-def _strip_comments(text: str) -> str:
-    """Blank out comments, strings and IRIs (keeping newlines), so keywords can be looked for safely."""
-    return _NOT_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
 def reject_service(text: str, shown: str) -> None:
@@ -309,7 +295,7 @@ def reject_service(text: str, shown: str) -> None:
     ...
     ecograph.errors.InputError: q:2: SERVICE is not allowed: ecograph queries never call other endpoints
     """
-    code = _strip_comments(text)
+    code = code_only(text)
     m = re.search(r"\bSERVICE\b", code, re.IGNORECASE)
     if m is not None:
         line = code.count("\n", 0, m.start()) + 1

@@ -30,7 +30,9 @@ from ecograph.errors import EcographError, InputError
 from ecograph.rdf.export import ExportFormat, export
 from ecograph.rdf.loading import data_files, load_dataset, load_ontology, ontology_files
 from ecograph.rdf.namespaces import PREFIXES
+from ecograph.rdf.terms import XSD_STRING, curie
 from ecograph.paths import build_dir
+from ecograph.sparql.lexical import code_only
 
 __all__ = [
     "json_term",
@@ -71,7 +73,6 @@ GRAPH_FORMATS: dict[str, ExportFormat] = {
 """Formats for CONSTRUCT and DESCRIBE answers."""
 
 INFERRED_FILE = "ecograph-inferred.ttl"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _SELECT_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9, text/tab-separated-values;q=0.5"
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 _RESULT_TYPES = {
@@ -106,10 +107,7 @@ def compact(term: Term | None) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        for prefix, ns in PREFIXES.items():
-            if term.value.startswith(ns) and re.fullmatch(r"[\w.-]*", term.value[len(ns):]):
-                return f"{prefix}:{term.value[len(ns):]}"
-        return f"<{term.value}>"
+        return curie(term.value) or f"<{term.value}>"
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     if isinstance(term, ox.Literal):
@@ -127,7 +125,7 @@ def json_term(term: Term) -> dict[str, object]:
         out: dict[str, object] = {"type": "literal", "value": term.value}
         if term.language:
             out["xml:lang"] = term.language
-        elif term.datatype.value != _XSD_STRING:
+        elif term.datatype != XSD_STRING:
             out["datatype"] = term.datatype.value
         return out
     return {
@@ -574,8 +572,7 @@ def bound_text(query: CatalogueQuery, bindings: Mapping[str, Term]) -> str:
         return text
     names = " ".join(f"?{k}" for k in bindings)
     values = " ".join(str(v) for v in bindings.values())
-    code_only = re.sub(r"(?m)^\s*#.*$", lambda m: " " * len(m.group()), text)
-    wheres = [m.end() for m in re.finditer(r"(?i)\b(?:WHERE|ASK)\s*\{", code_only)]
+    wheres = [m.end() for m in re.finditer(r"(?i)\b(?:WHERE|ASK)\s*\{", code_only(text))]
     if not wheres:
         raise EcographError(f"{query.name}: cannot find the WHERE clause to bind {names}")
     block = f" VALUES ({names}) {{ ({values}) }}"

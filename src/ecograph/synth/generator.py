@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 from collections import Counter
 from collections.abc import Iterator
@@ -14,6 +13,8 @@ import pyoxigraph as ox
 
 from ecograph.errors import InputError
 from ecograph.rdf.namespaces import PREFIXES
+from ecograph.rdf.terms import expand, xsd
+from ecograph.utils import atomic_files
 
 __all__ = [
     "SYNTH_ID",
@@ -29,7 +30,6 @@ __all__ = [
 SYNTH_ID = "https://w3id.org/ecograph/id/synth/"
 SYNTH_GRAPH = "https://w3id.org/ecograph/graph/synth/"
 _ECOC = "https://w3id.org/ecograph/concept/"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 
 # Bumped whenever the output for a given (triples, seed) changes.
 GENERATOR_VERSION = 1
@@ -46,9 +46,8 @@ def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
-def _p(curie: str) -> ox.NamedNode:
-    prefix, local = curie.split(":", 1)
-    return ox.NamedNode(_PREFIXES[prefix] + local)
+def _p(name: str) -> ox.NamedNode:
+    return expand(name, _PREFIXES)
 
 
 _USED = ("eco", "ecoc", "rdf", "rdfs", "xsd", "skos", "dcterms", "org", "prov", "qb", "schema")
@@ -153,7 +152,7 @@ def _zh(text: str) -> ox.Literal:
 
 
 def _typed(value: object, datatype: str) -> ox.Literal:
-    return ox.Literal(str(value), datatype=_n(_XSD + datatype))
+    return ox.Literal(str(value), datatype=xsd(datatype))
 
 
 def _year(year: int) -> ox.Literal:
@@ -578,17 +577,9 @@ def write_synth(path: str | Path | None, triples: int, seed: int = 0) -> SynthRe
     counts: Counter[str] = Counter()
     prefixes = _PREFIXES if fmt == ox.RdfFormat.TRIG else None
     sidecar = path.with_name(path.name + ".expected.json")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp_sidecar = sidecar.with_name(f".{sidecar.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as out:
-            # The serializer pulls from the generator as it writes: memory stays at one region.
-            ox.serialize(generate(triples, seed, counts), out, fmt, prefixes=prefixes)
+    with atomic_files(path, sidecar) as (out, out_sidecar):
+        # The serializer pulls from the generator as it writes: memory stays at one region.
+        ox.serialize(generate(triples, seed, counts), out, fmt, prefixes=prefixes)
         result = SynthResult(triples=triples, seed=seed, counts=_complete(counts), path=path)
-        tmp_sidecar.write_text(result.to_json(), encoding="utf-8")
-        os.replace(tmp, path)
-        os.replace(tmp_sidecar, sidecar)
-    finally:
-        tmp.unlink(missing_ok=True)
-        tmp_sidecar.unlink(missing_ok=True)
+        out_sidecar.write(result.to_json().encode("utf-8"))
     return result

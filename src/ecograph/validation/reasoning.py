@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from ecograph.errors import EcographError
 from ecograph.rdf.loading import load_dataset, load_ontology
-from ecograph.rdf.namespaces import PREFIXES
+from ecograph.rdf.terms import OWL_IMPORTS, RDF_TYPE, curie
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -32,7 +32,6 @@ DEFAULT_TIMEOUT = 120.0
 ECOD = "https://w3id.org/ecograph/id/"
 # Inferred classes and properties are kept only from these vocabularies (not owl:Thing, prov:, ...).
 INFERRED_NAMESPACES = ("https://w3id.org/ecograph/ontology#", "http://www.w3.org/ns/org#", "https://schema.org/")
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 # owlready2 takes a property typed qb:DimensionProperty etc. for a new kind of property and
 # re-parents it; these Data Cube typings say nothing to an OWL reasoner, so they stay out.
 _CUBE_PROPERTY_TYPES = {
@@ -40,7 +39,6 @@ _CUBE_PROPERTY_TYPES = {
     for name in ("DimensionProperty", "MeasureProperty", "AttributeProperty", "ComponentProperty", "CodedProperty")
 }
 # An owl:imports would make owlready2 fetch the imported ontology over the network.
-OWL_IMPORTS = ox.NamedNode("http://www.w3.org/2002/07/owl#imports")
 _INCONSISTENT = 3
 
 # Runs in the child process: load N-Triples into a fresh owlready2 World, run HermiT, and print
@@ -100,10 +98,7 @@ ORDER BY ?x ?a ?b
 
 
 def _short(term: ox.NamedNode) -> str:
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if term.value.startswith(ns):
-            return f"{prefix}:{term.value[len(ns):]}"
-    return f"<{term.value}>"
+    return curie(term.value) or f"<{term.value}>"
 
 
 @dataclass

@@ -14,7 +14,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
 from ecograph.errors import EcographError
 
-__all__ = ["UnsupportedShape", "ShapeResult", "CompiledShapes", "compile_shapes", "compile_shapes_file"]
+__all__ = ["UnsupportedShape", "ShapeResult", "CompiledShapes", "compile_shapes", "compile_shapes_file", "reported_shape"]
 
 # Constraint parameters the compiler understands: on any shape they test a value node, on a
 # property shape they test the values of its path one by one.
@@ -123,6 +123,29 @@ class _Select:
     columns: tuple[_Column, ...]
 
 
+def reported_shape(shapes: rdflib.Graph, shape: rdflib.term.Node) -> rdflib.term.Node:
+    """Return the shape a result is reported as: an anonymous property shape is reported as the node shape that holds it.
+
+    Parameters
+    ----------
+    shapes : rdflib.Graph
+        The shapes graph.
+    shape : rdflib node
+        The shape that holds the failing constraint.
+
+    Returns
+    -------
+    rdflib node
+        The first named shape up the ``sh:property`` links, or the topmost blank node.
+    """
+    while isinstance(shape, rdflib.BNode):
+        parent = shapes.value(None, SH.property, shape)
+        if parent is None:
+            break
+        shape = parent
+    return shape
+
+
 class _Compiler:
     """Reads the shapes graph into :class:`_Shape` trees, refusing what it cannot translate."""
 
@@ -139,12 +162,7 @@ class _Compiler:
         return UnsupportedShape(f"shape {where}: {construct} is not supported by the SPARQL engine")
 
     def owner(self, node: rdflib.term.Node) -> str:
-        # The same rule as validate._owner: anonymous property shapes report their node shape.
-        while isinstance(node, rdflib.BNode):
-            parent = self.graph.value(None, SH.property, node)
-            if parent is None:
-                break
-            node = parent
+        node = reported_shape(self.graph, node)
         return f"_:{node}" if isinstance(node, rdflib.BNode) else str(node)
 
     def message(self, node: rdflib.term.Node) -> str:

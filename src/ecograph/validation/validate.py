@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -18,8 +17,9 @@ from rdflib.namespace import SH
 from ecograph.sparql.catalogue import checks_dir, load_query_file
 from ecograph.rdf.loading import load_dataset, load_ontology, store_from_files, to_rdflib
 from ecograph.rdf.namespaces import PREFIXES
+from ecograph.rdf.terms import RDF_LANG_STRING, XSD_STRING, curie
 from ecograph.paths import ontology_dir
-from ecograph.validation.shacl import ShapeResult, UnsupportedShape, compile_shapes_file
+from ecograph.validation.shacl import ShapeResult, UnsupportedShape, compile_shapes_file, reported_shape
 
 __all__ = [
     "SHAPES_NAMESPACE",
@@ -39,7 +39,7 @@ SHAPES_NAMESPACE = "https://w3id.org/ecograph/shapes#"
 _CURIES = {"ecosh": SHAPES_NAMESPACE, "sh": str(SH), **PREFIXES}
 _CHECK_SUFFIX = "-violation.rq"
 ENGINES: tuple[str, ...] = ("sparql", "pyshacl")
-_PLAIN = {"http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+_PLAIN = {XSD_STRING.value, RDF_LANG_STRING.value}
 
 
 @dataclass(frozen=True)
@@ -134,9 +134,7 @@ def _curie(term: object) -> str:
     if isinstance(term, (ox.BlankNode, rdflib.BNode)):
         return f"_:{text}"
     if isinstance(term, (ox.NamedNode, rdflib.URIRef)):
-        for prefix, ns in sorted(_CURIES.items(), key=lambda kv: -len(kv[1])):
-            if text.startswith(ns) and re.fullmatch(r"[\w.-]*", text[len(ns):]):
-                return f"{prefix}:{text[len(ns):]}"
+        return curie(text, _CURIES) or text
     return text
 
 
@@ -207,16 +205,6 @@ def _shapes_graph(path: Path, mtime_ns: int) -> rdflib.Graph:
     return rdflib.Graph().parse(path, format="turtle")
 
 
-def _owner(shapes: rdflib.Graph, shape: rdflib.term.Node) -> rdflib.term.Node:
-    # Anonymous property shapes are reported as the named node shape they belong to.
-    while isinstance(shape, rdflib.BNode):
-        parent = shapes.value(None, SH.property, shape)
-        if parent is None:
-            break
-        shape = parent
-    return shape
-
-
 def _message(results: rdflib.Graph, result: rdflib.term.Node) -> str:
     messages = list(results.objects(result, SH.resultMessage))
     english = [m for m in messages if getattr(m, "language", None) in ("en", None)]
@@ -241,7 +229,7 @@ def _shacl(data: rdflib.Graph) -> list[Violation]:
         out.append(
             Violation(
                 focus_node=_curie(results.value(result, SH.focusNode)),
-                shape=_curie(_owner(shapes, results.value(result, SH.sourceShape))),
+                shape=_curie(reported_shape(shapes, results.value(result, SH.sourceShape))),
                 path=None if path_node is None else _curie(path_node),
                 value=None if value is None else _curie(value),
                 message=_message(results, result),

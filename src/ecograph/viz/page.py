@@ -13,7 +13,7 @@ from typing import Any
 import networkx as nx
 
 from ecograph.errors import EcographError
-from ecograph.rdf.export import atomic_write
+from ecograph.utils import atomic_write
 from ecograph.viz.scene import DEFAULT_MAX_NODES, Scene, build_scene
 
 __all__ = ["VIRTUOUS_CIRCLE", "PageReport", "build_page", "render_page", "write_page", "safe_json", "vis_network_js"]

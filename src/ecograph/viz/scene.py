@@ -11,6 +11,7 @@ from typing import Any
 import networkx as nx
 
 from ecograph.errors import EcographError
+from ecograph.rdf.terms import local_name
 from ecograph.viz.style import dimmed, edge_colour, node_style
 
 __all__ = ["DEFAULT_MAX_NODES", "Scene", "build_scene", "find_node", "neighbourhood", "display_name", "short"]
@@ -74,7 +75,7 @@ def short(term: object) -> str:
         return ""
     text = str(term)
     if "://" in text:
-        return text.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        return local_name(text)
     return text
 
 
