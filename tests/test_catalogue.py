@@ -11,8 +11,9 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from ecograph.sparql.catalogue import catalogue_markdown, find_query, load_catalogue, to_term
+from conftest import REPO
 from ecograph.errors import EcographError, InputError
+from ecograph.sparql.catalogue import catalogue_markdown, find_query, load_catalogue, to_term
 from ecograph.sparql.query import (
     QueryResult,
     add_inferred,
@@ -24,8 +25,6 @@ from ecograph.sparql.query import (
     run_catalogue,
     run_query,
 )
-
-from conftest import REPO
 
 ECO = "https://w3id.org/ecograph/ontology#"
 ECOD = "https://w3id.org/ecograph/id/"

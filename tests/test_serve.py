@@ -26,8 +26,8 @@ import pyoxigraph as ox
 import pytest
 from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, XML, SPARQLWrapper
 
-from ecograph.sparql.catalogue import load_catalogue
 from ecograph.rdf.namespaces import PREFIXES
+from ecograph.sparql.catalogue import load_catalogue
 from ecograph.sparql.query import default_store, run_query
 
 REPO = Path(__file__).resolve().parents[1]

@@ -23,9 +23,9 @@ from rdflib.namespace import DCTERMS, RDFS, SDO, SKOS
 
 from ecograph.build.full import FULL_EXPORT, full_dataset
 from ecograph.errors import EcographError, ValidationFailed
+from ecograph.paths import build_dir, ontology_dir
 from ecograph.rdf.export import ExportFormat, export
 from ecograph.rdf.loading import data_files, load_dataset, load_ontology, ontology_files
-from ecograph.paths import build_dir, ontology_dir
 
 __all__ = ["OutputFile", "StepResult", "BuildReport", "build", "ontology_html"]
 
@@ -126,7 +126,7 @@ _LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS.title, SDO.name)
 
 def _english_labels(graph: rdflib.Graph) -> rdflib.Graph:
     # pyLODE glues every label of a term together ("organisation组织"); keep the English one where there is one.
-    for s, p in {(s, p) for p in _LABELS for s in graph.subjects(p, None)}:
+    for s, p in {(term, label) for label in _LABELS for term in graph.subjects(label, None)}:
         labels = list(graph.objects(s, p))
         if any(getattr(o, "language", None) == "en" for o in labels):
             for o in labels:

@@ -68,20 +68,20 @@ def dcat_description(dataset: ox.NamedNode | ox.BlankNode, endpoint_url: str) ->
     pages = ox.BlankNode("distribution-entities")
     media = "https://www.iana.org/assignments/media-types/"
     out = [
-        ox.Triple(dataset, _RDF_TYPE, _d("Dataset")),
+        ox.Triple(dataset, RDF_TYPE, _d("Dataset")),
         ox.Triple(dataset, _d("landingPage"), ox.NamedNode(root)),
         ox.Triple(dataset, _d("distribution"), sparql),
-        ox.Triple(sparql, _RDF_TYPE, _d("Distribution")),
+        ox.Triple(sparql, RDF_TYPE, _d("Distribution")),
         ox.Triple(sparql, ox.NamedNode(_DCTERMS + "title"), ox.Literal("SPARQL 1.1 endpoint", language="en")),
         ox.Triple(sparql, _d("accessURL"), ox.NamedNode(endpoint_url)),
         ox.Triple(sparql, _d("accessService"), service),
-        ox.Triple(service, _RDF_TYPE, _d("DataService")),
+        ox.Triple(service, RDF_TYPE, _d("DataService")),
         ox.Triple(service, _d("endpointURL"), ox.NamedNode(endpoint_url)),
         ox.Triple(service, _d("endpointDescription"), ox.NamedNode(root + "service-description")),
         ox.Triple(service, _d("servesDataset"), dataset),
         ox.Triple(service, ox.NamedNode(_DCTERMS + "conformsTo"), ox.NamedNode("https://www.w3.org/TR/sparql11-protocol/")),
         ox.Triple(dataset, _d("distribution"), pages),
-        ox.Triple(pages, _RDF_TYPE, _d("Distribution")),
+        ox.Triple(pages, RDF_TYPE, _d("Distribution")),
         ox.Triple(pages, ox.NamedNode(_DCTERMS + "title"), ox.Literal("a page and RDF for each entity, negotiated", language="en")),
         ox.Triple(pages, _d("accessURL"), ox.NamedNode(root + "id/")),
     ]

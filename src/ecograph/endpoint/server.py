@@ -19,13 +19,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
-from ecograph.errors import EcographError
-from ecograph.rdf.loading import store_from_files
 from ecograph.endpoint.dereference import answers_path, dereference, worker_runner
 from ecograph.endpoint.describe import DESCRIPTION_PREFIXES, service_description, void_description
 from ecograph.endpoint.guard import QueryRefused, UpdateRefused, check_query
 from ecograph.endpoint.negotiation import GRAPH_FORMATS, NotAcceptable, negotiate, serialize_triples
 from ecograph.endpoint.workers import Answer, PoolBusy, QueryTimeout, WorkerCrashed, WorkerPool
+from ecograph.errors import EcographError
+from ecograph.rdf.loading import store_from_files
 
 __all__ = ["EndpointConfig", "Endpoint", "served_store", "serve", "yasgui_dir"]
 

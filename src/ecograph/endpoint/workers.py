@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -175,10 +176,8 @@ def _write_frames(stream: BinaryIO, *payloads: bytes) -> None:
 def _die_with_parent() -> None:
     # A worker busy in a runaway query must not outlive a server that was killed outright.
     if sys.platform.startswith("linux"):
-        try:
+        with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
 
 
 def worker_main(files: Sequence[str]) -> int:
@@ -257,10 +256,8 @@ class _Worker:
         self.process.wait()
         for stream in (self.process.stdin, self.process.stdout):
             if stream is not None:
-                try:
+                with contextlib.suppress(OSError):
                     stream.close()
-                except OSError:
-                    pass
 
 
 class WorkerPool:

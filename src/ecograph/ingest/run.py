@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ecograph.rdf.export import ExportFormat, export
 from ecograph.ingest.checking import CheckedTables, Known, check_tables
 from ecograph.ingest.duplicates import Duplicate, likely_duplicates
 from ecograph.ingest.problems import IngestFailed, Problem
 from ecograph.ingest.rdf import build_quads
 from ecograph.ingest.reading import read_table_files
+from ecograph.paths import display_path, graph_dir
+from ecograph.rdf.export import ExportFormat, export
 from ecograph.rdf.loading import data_files, load_file, load_ontology
 from ecograph.rdf.namespaces import ECO, ECOC, ECOD, ECOG, RDF, RDFS, SKOS
-from ecograph.paths import display_path, graph_dir
 from ecograph.utils import atomic_files
 
 __all__ = ["OutputFile", "TableRead", "IngestResult", "ingest", "default_output"]

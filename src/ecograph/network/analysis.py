@@ -394,4 +394,5 @@ def csv_rows(result: Mapping[str, Any]) -> Iterable[list[Any]]:
     for row in result["brokers"]["rows"]:
         yield ["brokers", row["rank"], row["node"], row["label"], row["kind"], row["score"], result["brokers"]["method"]]
     for row in result["communities"]["rows"]:
-        yield ["communities", row["rank"], ";".join(row["members"]), ";".join(row["labels"]), "", row["size"], result["communities"]["method"]]
+        members, labels = ";".join(row["members"]), ";".join(row["labels"])
+        yield ["communities", row["rank"], members, labels, "", row["size"], result["communities"]["method"]]

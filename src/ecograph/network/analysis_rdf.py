@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from ecograph.network.analysis import DEFAULT_SAMPLE, DEFAULT_SEED, analyze
 from ecograph.errors import EcographError
-from ecograph.utils import atomic_write
+from ecograph.network.analysis import DEFAULT_SAMPLE, DEFAULT_SEED, analyze
 from ecograph.rdf.namespaces import PREFIXES
 from ecograph.rdf.terms import RDF_TYPE, expand, xsd
+from ecograph.utils import atomic_write
 
 __all__ = ["ANALYSIS_NS", "ANALYSIS_GRAPH", "analysis_quads", "write_analysis_rdf", "run_analysis"]
 
@@ -37,15 +37,15 @@ def _lit(value: Any, datatype: str | None = None) -> ox.Literal:
 
 def _ended_at(when: str | datetime | None) -> str:
     if when is None:
-        when = datetime.now(timezone.utc).replace(microsecond=0)
+        when = datetime.now(UTC).replace(microsecond=0)
     if isinstance(when, str):
         try:
             when = datetime.fromisoformat(when.replace("Z", "+00:00"))
         except ValueError as e:
             raise EcographError(f"bad --date {when!r}: use an ISO date-time such as 2026-01-01T00:00:00Z") from e
         if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-    return when.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+            when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def analysis_quads(result: Mapping[str, Any], *, ended_at: str | datetime | None = None) -> list[ox.Quad]:
@@ -150,8 +150,8 @@ def run_analysis(
         The :func:`~ecograph.network.analysis.analyze` result, plus ``rdf`` (the path
         written, or None).
     """
-    from ecograph.paths import build_dir
     from ecograph.network.projection import load_projection
+    from ecograph.paths import build_dir
 
     # Validate the date before the (possibly long) analysis.
     stamp = _ended_at(ended_at) if write_rdf else None

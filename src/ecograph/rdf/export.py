@@ -68,8 +68,8 @@ def _graph_texts(data: ox.Store | Iterable[Statement]) -> list[tuple[bytes | Non
         names = [None if g == default else str(g).encode() for g in graphs]
         nquads = [ox.serialize(by_graph.pop(g), format=ox.RdfFormat.N_QUADS) for g in graphs]
         # Only the graph name ends a line with " <name> .\n" (N-Triples escapes newlines in literals).
-        texts = [t if n is None else t.replace(b" " + n + b" .\n", b" .\n") for n, t in zip(names, nquads)]
-    return [(name, text) for name, text in zip(names, texts) if text]
+        texts = [t if n is None else t.replace(b" " + n + b" .\n", b" .\n") for n, t in zip(names, nquads, strict=True)]
+    return [(name, text) for name, text in zip(names, texts, strict=True) if text]
 
 
 def _sorted_lines(text: bytes | Iterable[bytes]) -> bytes:

@@ -11,8 +11,8 @@ from typing import Literal
 import pyoxigraph as ox
 
 from ecograph.errors import EcographError, InputError
-from ecograph.rdf.namespaces import PREFIXES
 from ecograph.paths import display_path, ontology_dir, queries_dirs
+from ecograph.rdf.namespaces import PREFIXES
 from ecograph.rdf.terms import XSD_INTEGER
 from ecograph.sparql.lexical import code_only
 
@@ -441,8 +441,9 @@ def load_catalogue(directory: Path | None = None) -> list[CatalogueQuery]:
     """Load the saved queries: ``queries/*.rq``, then the integrity checks ``ontology/checks/*-violation.rq``.
 
     The queries are the shipped catalogue, then the project's own ``queries/``; the checks
-    are those of the ontology in use (see :mod:`ecograph.paths`). Each folder is sorted by name; a query is named by its file name without ``.rq``
-    (``06-national-figures``, ``parts-add-up-violation``).
+    are those of the ontology in use (see :mod:`ecograph.paths`). Each folder is sorted by name;
+    a query is named by its file name without ``.rq`` (``06-national-figures``,
+    ``parts-add-up-violation``).
 
     Parameters
     ----------
@@ -537,7 +538,8 @@ def catalogue_markdown(catalogue: list[CatalogueQuery] | None = None) -> str:
     lines = [
         "# Query catalogue",
         "",
-        "<!-- Generated from src/ecograph/data/queries/*.rq and src/ecograph/data/ontology/checks/*-violation.rq by ecograph.sparql.catalogue.catalogue_markdown(); do not edit by hand. -->",
+        "<!-- Generated from src/ecograph/data/queries/*.rq and src/ecograph/data/ontology/checks/*-violation.rq by "
+        "ecograph.sparql.catalogue.catalogue_markdown(); do not edit by hand. -->",
         "",
         f"{len(catalogue)} saved SPARQL queries over the ecograph knowledge graph. Run one with",
         "`ecograph query NAME [--param KEY=VALUE ...] [--format table|csv|tsv|json|xml|ttl|nt|jsonld]`;",

@@ -18,6 +18,12 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import pyoxigraph as ox
 
+from ecograph.errors import EcographError, InputError
+from ecograph.paths import build_dir
+from ecograph.rdf.export import ExportFormat, export
+from ecograph.rdf.loading import data_files, load_dataset, load_ontology, ontology_files
+from ecograph.rdf.namespaces import PREFIXES
+from ecograph.rdf.terms import XSD_STRING, curie
 from ecograph.sparql.catalogue import (
     CatalogueQuery,
     find_query,
@@ -26,12 +32,6 @@ from ecograph.sparql.catalogue import (
     parse_query_text,
     syntax_error_position,
 )
-from ecograph.errors import EcographError, InputError
-from ecograph.rdf.export import ExportFormat, export
-from ecograph.rdf.loading import data_files, load_dataset, load_ontology, ontology_files
-from ecograph.rdf.namespaces import PREFIXES
-from ecograph.rdf.terms import XSD_STRING, curie
-from ecograph.paths import build_dir
 from ecograph.sparql.lexical import code_only
 
 __all__ = [
@@ -184,7 +184,7 @@ class QueryResult:
 
     def records(self) -> list[dict[str, Term]]:
         """Return the SELECT rows as dictionaries of bound variables."""
-        return [{v: t for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+        return [{v: t for v, t in zip(self.variables, row, strict=True) if t is not None} for row in self.rows]
 
     def to_pandas(self, *, compact: bool = False) -> pandas.DataFrame:
         """Return the answer as a pandas DataFrame (needs ``pip install "ecograph[notebook]"``).
@@ -234,7 +234,7 @@ class QueryResult:
     def _results_json(self) -> bytes:
         if self.form == "ask":
             return json.dumps({"head": {}, "boolean": bool(self.boolean)}).encode()
-        bindings = [{v: json_term(t) for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+        bindings = [{v: json_term(t) for v, t in zip(self.variables, row, strict=True) if t is not None} for row in self.rows]
         return json.dumps({"head": {"vars": self.variables}, "results": {"bindings": bindings}}).encode()
 
     def serialize(self, format: str) -> bytes:
@@ -278,9 +278,9 @@ class QueryResult:
 
 def _plain_table(headers: list[str], rows: list[list[str]]) -> str:
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -326,7 +326,8 @@ def inferred_statements(store: ox.Store | None = None) -> tuple[list[ox.Triple],
         except (SyntaxError, OSError) as e:
             raise InputError(str(built), f"cannot read the inferred triples: {e}") from e
         # Blank nodes of a file are new nodes, not the store's: their triples would duplicate structure.
-        return [t for t in triples if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)], f"build/{INFERRED_FILE}"
+        named = [t for t in triples if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)]
+        return named, f"build/{INFERRED_FILE}"
     try:
         reason = importlib.import_module("ecograph.validation.reasoning")
     except ModuleNotFoundError as e:

@@ -341,7 +341,9 @@ class _Region:
         self.founders.add(founder.value)
         branches = rng.randint(3, 10)
         for j in range(1, branches + 1):
-            branch = b.thing(self.iri(f"network-branch-{j}"), "eco:MakerSpace", (LABEL, _en(f"Synth Network {i} Branch {j}")), (SUB_ORG, net))
+            branch = b.thing(
+                self.iri(f"network-branch-{j}"), "eco:MakerSpace", (LABEL, _en(f"Synth Network {i} Branch {j}")), (SUB_ORG, net)
+            )
             b.counts["maker_spaces"] += 1
             for k in range(rng.randint(0, 2)):
                 self.company(f"branch{j}-{k + 1}", branch, graduate=False)
@@ -386,9 +388,10 @@ class _Region:
                 (_p("schema:superEvent"), forum), *dates, (_p("schema:about"), theme),
             )
             b.counts["forum_editions"] += 1
-        b.thing(self.iri(f"forum-{_LAST_YEAR}-pre-event"), "eco:PreForumEvent", (LABEL, _en(f"Pre-forum Expo {i}")), (_p("schema:superEvent"), edition))
+        part_of_edition = (_p("schema:superEvent"), edition)
+        b.thing(self.iri(f"forum-{_LAST_YEAR}-pre-event"), "eco:PreForumEvent", (LABEL, _en(f"Pre-forum Expo {i}")), part_of_edition)
         for k in range(1, rng.randint(2, 16) + 1):
-            b.thing(self.iri(f"forum-{_LAST_YEAR}-session-{k}"), "eco:ForumSession", (LABEL, _en(f"Session {k}")), (_p("schema:superEvent"), edition))
+            b.thing(self.iri(f"forum-{_LAST_YEAR}-session-{k}"), "eco:ForumSession", (LABEL, _en(f"Session {k}")), part_of_edition)
             b.counts["forum_sessions"] += 1
 
     # -- section 5
@@ -426,7 +429,9 @@ class _Region:
                     rate = rng.randint(5, 60)
                     value = value * (100 + rate) // 100
                     growth = (float(rate), rng.choice(("exact", "over")))
-                self.observation(f"obs-{year}-r{i}-{indicator}", "regional-statistics", indicator, year, value, unit, qualifier, growth=growth)
+                self.observation(
+                    f"obs-{year}-r{i}-{indicator}", "regional-statistics", indicator, year, value, unit, qualifier, growth=growth
+                )
         for company in self.companies[: rng.randint(1, 4)]:
             self.observation(
                 f"obs-{_LAST_YEAR - 1}-{company.value.rsplit('/', 1)[1]}-turnover", "organisation-figures", "turnover",
@@ -440,7 +445,8 @@ def _filler(seed: int, index: int, budget: int) -> _Block:
     b = region.b
     region.document()
     region.section(1, f"Figures of region {index}")
-    region.city = b.thing(region.iri("city"), "schema:City", (LABEL, _en(f"Synth City {index}")), (_p("schema:containedInPlace"), _n(f"{SYNTH_ID}country")))
+    in_country = (_p("schema:containedInPlace"), _n(f"{SYNTH_ID}country"))
+    region.city = b.thing(region.iri("city"), "schema:City", (LABEL, _en(f"Synth City {index}")), in_country)
     year = _LAST_YEAR
     while True:
         for indicator, unit, base, qualifier in _INDICATORS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -196,10 +197,8 @@ def _reasoner_input(full: ox.Store) -> bytes:
 
 def _kill_group(proc: subprocess.Popen) -> None:
     # The child leads its own process group, which Java joins: one signal stops both.
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.communicate()
 
 
@@ -284,7 +283,8 @@ def reason(store: ox.Store, *, timeout: float = DEFAULT_TIMEOUT, strict: bool = 
     if proc.returncode == _INCONSISTENT:
         problems = inconsistency_causes(full)
         if strict:
-            detail = "; ".join(problems) if problems else "no individual is in two disjoint classes, so look for a class that can have no members"
+            nobody = "no individual is in two disjoint classes, so look for a class that can have no members"
+            detail = "; ".join(problems) if problems else nobody
             raise EcographError(f"the ontology and data are inconsistent (HermiT): {detail}")
         return ReasoningResult(consistent=False, seconds=seconds, problems=problems)
     if proc.returncode != 0:

@@ -14,11 +14,11 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import SH
 
-from ecograph.sparql.catalogue import checks_dir, load_query_file
+from ecograph.paths import ontology_dir
 from ecograph.rdf.loading import load_dataset, load_ontology, store_from_files, to_rdflib
 from ecograph.rdf.namespaces import PREFIXES
 from ecograph.rdf.terms import RDF_LANG_STRING, XSD_STRING, curie
-from ecograph.paths import ontology_dir
+from ecograph.sparql.catalogue import checks_dir, load_query_file
 from ecograph.validation.shacl import ShapeResult, UnsupportedShape, compile_shapes_file, reported_shape
 
 __all__ = [
@@ -129,6 +129,13 @@ def shapes_file() -> Path:
     return ontology_dir() / "shapes.ttl"
 
 
+def _cell(row: ox.QuerySolution, name: str) -> object | None:
+    try:
+        return row[name]
+    except (KeyError, IndexError):
+        return None
+
+
 def _curie(term: object) -> str:
     text = term.value if isinstance(term, (ox.NamedNode, ox.Literal)) else str(term)
     if isinstance(term, (ox.BlankNode, rdflib.BNode)):
@@ -181,16 +188,10 @@ def run_check(check: Check, store: ox.Store) -> list[Violation]:
     """
     out = []
     for row in store.query(check.query, use_default_graph_as_union=check.union_default_graph):
-        def get(name: str) -> object | None:
-            try:
-                return row[name]
-            except (KeyError, IndexError):
-                return None
-
-        path, value, message = get("path"), get("value"), get("message")
+        path, value, message = _cell(row, "path"), _cell(row, "value"), _cell(row, "message")
         out.append(
             Violation(
-                focus_node=_curie(get("focus")),
+                focus_node=_curie(_cell(row, "focus")),
                 shape=check.rule,
                 path=None if path is None else _curie(path),
                 value=None if value is None else _curie(value),
@@ -352,10 +353,7 @@ def validate_store(store: ox.Store, engine: str = "sparql") -> ValidationReport:
         except UnsupportedShape as e:
             engine, note = "pyshacl", f"note: validated with pySHACL because {e}"
     with _with_ontology(store) as working:
-        if compiled is not None:
-            violations = [_violation(r) for r in compiled.run(working)]
-        else:
-            violations = _shacl(to_rdflib(working))
+        violations = [_violation(r) for r in compiled.run(working)] if compiled is not None else _shacl(to_rdflib(working))
         for check in checks:
             violations.extend(run_check(check, working))
     violations = sorted(set(violations), key=lambda v: (v.focus_node, v.shape, v.path or "", v.value or ""))
