@@ -45,8 +45,8 @@ def atomic_files(*paths: str | os.PathLike[str]) -> Iterator[list[BinaryIO]]:
         with ExitStack() as stack:
             files: list[BinaryIO] = []
             for target in targets:
-                fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-                temps.append(Path(tmp))
+                fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+                temps.append(Path(name))
                 files.append(stack.enter_context(os.fdopen(fd, "wb")))
             yield files
             for f in files:

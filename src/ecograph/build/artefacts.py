@@ -26,6 +26,7 @@ from ecograph.errors import EcographError, ValidationFailed
 from ecograph.paths import build_dir, ontology_dir
 from ecograph.rdf.export import ExportFormat, export
 from ecograph.rdf.loading import data_files, load_dataset, load_ontology, ontology_files
+from ecograph.rdf.stores import select
 
 __all__ = ["OutputFile", "StepResult", "BuildReport", "build", "ontology_html"]
 
@@ -209,7 +210,7 @@ def _count(data: ox.Store, fmt: ExportFormat) -> int:
     """How many statements an export of ``data`` in ``fmt`` holds (the union merges repeated triples)."""
     if fmt.supports_datasets:
         return len(data)
-    return int(next(iter(data.query(_DISTINCT_TRIPLES)))["n"].value)
+    return int(next(iter(select(data, _DISTINCT_TRIPLES)))["n"].value)
 
 
 def _write(tmp: Path, name: str, data: ox.Store, fmt: ExportFormat, report: BuildReport) -> None:

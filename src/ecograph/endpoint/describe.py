@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ecograph.rdf.namespaces import PREFIXES
+from ecograph.rdf.stores import select
 from ecograph.rdf.terms import RDF_TYPE, RDFS_COMMENT, XSD_INTEGER
 
 __all__ = ["void_description", "dcat_description", "service_description", "DESCRIPTION_PREFIXES"]
@@ -32,7 +33,7 @@ def _count(n: int) -> ox.Literal:
 
 
 def _rows(store: ox.Store, query: str) -> list[ox.QuerySolution]:
-    return list(store.query(query, use_default_graph_as_union=True))
+    return list(select(store, query, use_default_graph_as_union=True))
 
 
 def _dataset_node(store: ox.Store) -> ox.NamedNode | ox.BlankNode:

@@ -104,7 +104,8 @@ def pagerank(graph: nx.MultiDiGraph, alpha: float = 0.85) -> dict[str, float]:
     directed.add_edges_from(sorted((u, v) for u, v in actors.edges() if u != v))
     if directed.number_of_nodes() == 0:
         return {}
-    return nx.pagerank(directed, alpha=alpha)
+    scores: dict[str, float] = nx.pagerank(directed, alpha=alpha)
+    return scores
 
 
 def betweenness(

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from ecograph.errors import EcographError
 from ecograph.network.analysis import DEFAULT_SAMPLE, DEFAULT_SEED, analyze
 from ecograph.rdf.namespaces import PREFIXES
+from ecograph.rdf.stores import serialize
 from ecograph.rdf.terms import RDF_TYPE, expand, xsd
 from ecograph.utils import atomic_write
 
@@ -111,9 +112,9 @@ def write_analysis_rdf(quads: Iterable[ox.Quad], path: str | Path) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    prefixes = {k: PREFIXES[k] for k in ("ecod", "ecoc", "ecog", "prov", "rdfs", "xsd") if k in PREFIXES}
+    prefixes: dict[str, str] = {k: PREFIXES[k] for k in ("ecod", "ecoc", "ecog", "prov", "rdfs", "xsd") if k in PREFIXES}
     prefixes["ecoa"] = ANALYSIS_NS
-    atomic_write(path, ox.serialize(list(quads), format=ox.RdfFormat.TRIG, prefixes=prefixes))
+    atomic_write(path, serialize(list(quads), ox.RdfFormat.TRIG, prefixes=prefixes))
     return path
 
 

@@ -10,6 +10,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from ecograph.rdf.namespaces import PREFIXES
+from ecograph.rdf.stores import select
 from ecograph.rdf.terms import RDF_TYPE, local_name
 
 __all__ = ["project", "load_projection", "FOLDED_PREDICATES", "LEFT_OUT_CLASSES", "LEFT_OUT_SCHEMES"]
@@ -116,7 +117,7 @@ _POSTS = """SELECT ?post ?cls ?holder ?org ?role ?former WHERE {
 
 
 def _select(store: ox.Store, query: str, union: bool = True) -> Iterable[ox.QuerySolution]:
-    return store.query(query, prefixes=_SPARQL_PREFIXES, use_default_graph_as_union=union)  # type: ignore[return-value]
+    return select(store, query, prefixes=_SPARQL_PREFIXES, use_default_graph_as_union=union)
 
 
 def _value(term: ox.Literal | None) -> Any:
@@ -329,7 +330,9 @@ def _links(store: ox.Store) -> dict[tuple[str, str, str], set[str]]:
     return edges
 
 
-def _fold_posts(graph: nx.MultiDiGraph, store: ox.Store, edges: dict, former: set[str]) -> None:
+def _fold_posts(
+    graph: nx.MultiDiGraph, store: ox.Store, edges: dict[tuple[str, str, str], set[str]], former: set[str]
+) -> None:
     """Turn each post or membership into one edge holder -> organisation, kind = role (``former`` prefixed)."""
     for row in _select(store, _POSTS):
         post, holder, org = row["post"].value, row["holder"].value, row["org"].value

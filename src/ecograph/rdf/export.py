@@ -10,6 +10,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from ecograph.rdf.namespaces import PREFIXES
+from ecograph.rdf.stores import serialize
 from ecograph.rdf.terms import RDF_TYPE
 from ecograph.utils import atomic_write
 
@@ -66,7 +67,7 @@ def _graph_texts(data: ox.Store | Iterable[Statement]) -> list[tuple[bytes | Non
             by_graph.setdefault(s.graph_name if isinstance(s, ox.Quad) else default, []).append(s)
         graphs = [default, *sorted((g for g in by_graph if g != default), key=str)]
         names = [None if g == default else str(g).encode() for g in graphs]
-        nquads = [ox.serialize(by_graph.pop(g), format=ox.RdfFormat.N_QUADS) for g in graphs]
+        nquads = [serialize(by_graph.pop(g), ox.RdfFormat.N_QUADS) for g in graphs]
         # Only the graph name ends a line with " <name> .\n" (N-Triples escapes newlines in literals).
         texts = [t if n is None else t.replace(b" " + n + b" .\n", b" .\n") for n, t in zip(names, nquads, strict=True)]
     return [(name, text) for name, text in zip(names, texts, strict=True) if text]
@@ -93,7 +94,7 @@ def _sorted_graphs(
         return [(name, _sorted_lines(text)) for name, text in graphs]
     if blank:
         union = _canonical(b"".join(text for _, text in graphs))
-        graphs = [(None, ox.serialize(union, format=ox.RdfFormat.N_QUADS))]
+        graphs = [(None, serialize(union, ox.RdfFormat.N_QUADS))]
     text = _sorted_lines(line for _, text in graphs for line in text.splitlines())
     return [(None, text)] if text else []
 
@@ -184,7 +185,7 @@ def export(
     if format not in (ExportFormat.NTRIPLES, ExportFormat.NQUADS):
         # Sorted N-Quads text is parsed back in order; the serialiser only adds abbreviations.
         used = _used_prefixes(graphs, prefixes or {})
-        body = ox.serialize(ox.parse(body, format=ox.RdfFormat.N_QUADS), format=format.rdf_format, prefixes=used or None)
+        body = serialize(ox.parse(body, format=ox.RdfFormat.N_QUADS), format.rdf_format, prefixes=used or None)
     if output is None:
         return body
     if hasattr(output, "write"):

@@ -273,7 +273,9 @@ class QueryResult:
             )
         # Round trip through pyoxigraph so every format is written by its SPARQL results serializer.
         parsed = ox.parse_query_results(self._results_json(), format=ox.QueryResultsFormat.JSON)
-        return parsed.serialize(format=results_format)
+        data = parsed.serialize(format=results_format)
+        assert data is not None  # no output given: the bytes are returned
+        return data
 
 
 def _plain_table(headers: list[str], rows: list[list[str]]) -> str:
@@ -510,7 +512,11 @@ class _Deadline:
         return time.perf_counter() - self.start
 
 
-def _collect(answer: object, query: CatalogueQuery, deadline: _Deadline, bindings: dict[str, Term]) -> QueryResult:
+# What a query answers: a boolean, rows, or statements (triples here, quads when parsed from an endpoint).
+_Answer = ox.QueryBoolean | ox.QuerySolutions | Iterable[ox.Triple | ox.Quad]
+
+
+def _collect(answer: _Answer, query: CatalogueQuery, deadline: _Deadline, bindings: dict[str, Term]) -> QueryResult:
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult(query, "ask", boolean=bool(answer), seconds=deadline.elapsed, bindings=bindings)
     if isinstance(answer, ox.QuerySolutions):
@@ -521,8 +527,8 @@ def _collect(answer: object, query: CatalogueQuery, deadline: _Deadline, binding
             deadline.check()
         return QueryResult(query, "select", variables, rows, seconds=deadline.elapsed, bindings=bindings)
     triples = []
-    for t in answer:  # QueryTriples, or the triples an endpoint sent
-        triples.append(t)
+    for t in answer:  # QueryTriples, or the statements an endpoint sent (in the default graph)
+        triples.append(t.triple if isinstance(t, ox.Quad) else t)
         deadline.check()
     return QueryResult(query, "construct", triples=triples, seconds=deadline.elapsed, bindings=bindings)
 
@@ -630,15 +636,15 @@ def _run_remote(
         raise EcographError(f"cannot query {endpoint}: {reason}") from e
     try:
         if graph:
-            fmt = _GRAPH_TYPES.get(media)
-            if fmt is None:
+            graph_format = _GRAPH_TYPES.get(media)
+            if graph_format is None:
                 raise EcographError(f"{endpoint} sent {media}, not a graph format")
-            answer: object = ox.parse(body, format=fmt)
+            answer: _Answer = ox.parse(body, format=graph_format)
         else:
-            fmt = _RESULT_TYPES.get(media)
-            if fmt is None:
+            results_format = _RESULT_TYPES.get(media)
+            if results_format is None:
                 raise EcographError(f"{endpoint} sent {media}, not SPARQL results")
-            answer = ox.parse_query_results(body, format=fmt)
+            answer = ox.parse_query_results(body, format=results_format)
             if query.kind == "ask" and isinstance(answer, ox.QuerySolutions) and [v.value for v in answer.variables] == ["__ASK_RETVAL"]:
                 # Virtuoso 7 answers ASK with one row of an integer 1 or 0 instead of a boolean.
                 solutions = list(answer)

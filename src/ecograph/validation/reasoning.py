@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from ecograph.errors import EcographError
 from ecograph.rdf.loading import load_dataset, load_ontology
+from ecograph.rdf.stores import select, serialize
 from ecograph.rdf.terms import OWL_IMPORTS, RDF_TYPE, curie
 
 __all__ = [
@@ -98,8 +99,14 @@ ORDER BY ?x ?a ?b
 """
 
 
-def _short(term: ox.NamedNode) -> str:
-    return curie(term.value) or f"<{term.value}>"
+def _short(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    if isinstance(term, ox.NamedNode):
+        return curie(term.value) or f"<{term.value}>"
+    return str(term)
+
+
+def _plain(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    return str(term) if isinstance(term, ox.Triple) else term.value
 
 
 @dataclass
@@ -144,7 +151,7 @@ class ReasoningResult:
         dict of str to list of str
             Individual to the sorted names of its inferred classes, sorted by individual.
         """
-        name = _short if prefixed else (lambda t: t.value)
+        name = _short if prefixed else _plain
         out: dict[str, list[str]] = {}
         for t in self.inferred:
             if t.predicate == RDF_TYPE:
@@ -192,17 +199,17 @@ def _reasoner_input(full: ox.Store) -> bytes:
         for q in full
         if q.predicate != OWL_IMPORTS and not (q.predicate == RDF_TYPE and q.object in _CUBE_PROPERTY_TYPES)
     }
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return serialize(triples, ox.RdfFormat.N_TRIPLES)
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     # The child leads its own process group, which Java joins: one signal stops both.
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
     proc.communicate()
 
 
-def _run_child(source: Path, java: str, workdir: Path, timeout: float) -> subprocess.CompletedProcess:
+def _run_child(source: Path, java: str, workdir: Path, timeout: float) -> subprocess.CompletedProcess[bytes]:
     env = dict(os.environ, TMPDIR=str(workdir))  # owlready2's temporary N-Triples file lands in workdir
     proc = subprocess.Popen(
         [sys.executable, "-c", _CHILD, str(source), java, ECOD, *INFERRED_NAMESPACES],
@@ -241,7 +248,7 @@ def inconsistency_causes(store: ox.Store) -> list[str]:
     """
     return [
         f"{_short(r['x'])} is both {_short(r['a'])} and {_short(r['b'])}, which are disjoint"
-        for r in store.query(_DISJOINT_CLASH, use_default_graph_as_union=True)
+        for r in select(store, _DISJOINT_CLASH, use_default_graph_as_union=True)
     ]
 
 

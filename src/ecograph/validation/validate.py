@@ -17,6 +17,7 @@ from rdflib.namespace import SH
 from ecograph.paths import ontology_dir
 from ecograph.rdf.loading import load_dataset, load_ontology, store_from_files, to_rdflib
 from ecograph.rdf.namespaces import PREFIXES
+from ecograph.rdf.stores import select
 from ecograph.rdf.terms import RDF_LANG_STRING, XSD_STRING, curie
 from ecograph.sparql.catalogue import checks_dir, load_query_file
 from ecograph.validation.shacl import ShapeResult, UnsupportedShape, compile_shapes_file, reported_shape
@@ -131,9 +132,10 @@ def shapes_file() -> Path:
 
 def _cell(row: ox.QuerySolution, name: str) -> object | None:
     try:
-        return row[name]
+        term: object = row[name]
     except (KeyError, IndexError):
         return None
+    return term
 
 
 def _curie(term: object) -> str:
@@ -187,7 +189,7 @@ def run_check(check: Check, store: ox.Store) -> list[Violation]:
         One per row; empty when the check holds.
     """
     out = []
-    for row in store.query(check.query, use_default_graph_as_union=check.union_default_graph):
+    for row in select(store, check.query, use_default_graph_as_union=check.union_default_graph):
         path, value, message = _cell(row, "path"), _cell(row, "value"), _cell(row, "message")
         out.append(
             Violation(
@@ -209,7 +211,7 @@ def _shapes_graph(path: Path, mtime_ns: int) -> rdflib.Graph:
 def _message(results: rdflib.Graph, result: rdflib.term.Node) -> str:
     messages = list(results.objects(result, SH.resultMessage))
     english = [m for m in messages if getattr(m, "language", None) in ("en", None)]
-    return str((english or messages or ["(no message)"])[0])
+    return str((english or messages)[0]) if messages else "(no message)"
 
 
 def _shacl(data: rdflib.Graph) -> list[Violation]:
