@@ -252,6 +252,7 @@ def synth(
     from ecograph.synth.generator import write_synth
 
     result = _guard(lambda: write_synth(out, triples, seed))
+    assert result.path is not None, "a written graph has its path"
     _out().print(f"{escape(display_path(result.path))}  ({result.counts['triples']} statements, seed {seed})")
 
 
@@ -566,13 +567,13 @@ def ingest(
     fmt: Annotated[str, typer.Option("--format", "-f", help="text|json")] = "text",
 ) -> None:
     """Add facts from filled-in template tables to graph/: exit 0 done, 1 bad rows, 2 unreadable files."""
-    from ecograph.ingest import IngestFailed
+    from ecograph.ingest import IngestFailed, IngestResult
     from ecograph.ingest import ingest as run_ingest
 
     if fmt not in ("text", "json"):
         _fail(f"--format must be text or json, not {fmt!r}", 2)
 
-    def action() -> tuple[object, IngestFailed | None]:
+    def action() -> tuple[IngestResult | None, IngestFailed | None]:
         try:
             return run_ingest(files, source=source, out=out, dry_run=dry_run), None
         except IngestFailed as e:
@@ -587,6 +588,7 @@ def ingest(
             for problem in failed.problems:
                 _err().print(str(problem), markup=False, highlight=False)
         _fail(str(failed), failed.exit_code)
+    assert result is not None, "ingest returned or failed"
     if fmt == "json":
         typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return

@@ -96,7 +96,7 @@ def _import_ontpub() -> type:
     if "pylode.version" not in sys.modules:
         # pyLODE 3.4.1 reads its version from a pyproject.toml that its wheel does not ship.
         shim = types.ModuleType("pylode.version")
-        shim.__version__ = importlib.metadata.version("pylode")
+        shim.__dict__["__version__"] = importlib.metadata.version("pylode")
         sys.modules["pylode.version"] = shim
     root = logging.getLogger()
     guard = logging.NullHandler()

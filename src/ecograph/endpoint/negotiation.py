@@ -11,8 +11,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from ecograph.rdf.stores import serialize
 from ecograph.rdf.terms import XSD_STRING
-from ecograph.sparql.query import json_term
+from ecograph.sparql.query import Term, json_term
 
 __all__ = [
     "ResultFormat",
@@ -189,7 +190,9 @@ def _tsv_term(term: object) -> str:
     return str(term).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def serialize_solutions(variables: Sequence[str], rows: Sequence[Sequence[object]], fmt: ResultFormat) -> bytes:
+def serialize_solutions(
+    variables: Sequence[str], rows: Sequence[Sequence[Term | None]], fmt: ResultFormat
+) -> bytes:
     """Serialise ``SELECT`` solutions in one of :data:`SOLUTION_FORMATS`.
 
     Parameters
@@ -285,10 +288,10 @@ def serialize_triples(triples: Sequence[ox.Triple], fmt: ResultFormat, prefixes:
     """
     rdf_format = _RDF_FORMATS[fmt.name]
     if rdf_format != ox.RdfFormat.TURTLE:
-        return ox.serialize(triples, format=rdf_format)
+        return serialize(triples, rdf_format)
     # Turtle groups only consecutive triples of one subject: bring them together, stably.
     first_seen: dict[object, int] = {}
     for t in triples:
         first_seen.setdefault(t.subject, len(first_seen))
     ordered = sorted(triples, key=lambda t: first_seen[t.subject])
-    return ox.serialize(ordered, format=rdf_format, prefixes=prefixes or {})
+    return serialize(ordered, rdf_format, prefixes=dict(prefixes or {}))

@@ -416,7 +416,7 @@ class _Handler(BaseHTTPRequestHandler):
         request = {
             "query": text,
             "accept": self.headers.get("Accept"),
-            "format": (params.get("format") or [None])[0],
+            "format": next(iter(params.get("format", [])), None),
             "default_graph": params.get("default-graph-uri", []),
             "named_graph": params.get("named-graph-uri", []),
         }
@@ -434,7 +434,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _graph(self, triples: list[ox.Triple], params: dict[str, list[str]]) -> None:
         try:
-            fmt = negotiate(GRAPH_FORMATS, self.headers.get("Accept"), (params.get("format") or [None])[0])
+            fmt = negotiate(GRAPH_FORMATS, self.headers.get("Accept"), next(iter(params.get("format", [])), None))
         except NotAcceptable as e:
             self._text(HTTPStatus.NOT_ACCEPTABLE, str(e))
             return

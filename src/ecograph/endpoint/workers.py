@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -168,7 +168,7 @@ def _read_frame(stream: BinaryIO) -> bytes | None:
     return stream.read(size)
 
 
-def _write_frames(stream: BinaryIO, *payloads: bytes) -> None:
+def _write_frames(stream: IO[bytes], *payloads: bytes) -> None:
     stream.write(b"".join(_FRAME.pack(len(p)) + p for p in payloads))
     stream.flush()
 

@@ -89,7 +89,7 @@ def _known(stores: list[ox.Store | list[ox.Quad]]) -> Known:
         )
         for q in quads:
             s = q.subject.value if isinstance(q.subject, ox.NamedNode) else ""
-            if s.startswith(source_prefix) and q.object.value in doc_types:
+            if s.startswith(source_prefix) and not isinstance(q.object, ox.Triple) and q.object.value in doc_types:
                 known.sources.add(s[len(source_prefix) :])
             if s.startswith(ecod):
                 known.ids.add(s[len(ecod) :])
@@ -149,9 +149,11 @@ def _kept_quads(source: str, path: Path, checked: CheckedTables) -> list[ox.Quad
 
 def _names(checked: CheckedTables) -> list[tuple[str, str, str]]:
     """Names and aliases of the things the tables describe, with the row they are in."""
-    names = []
+    names: list[tuple[str, str, str]] = []
     for kind in ("organisations", "spaces", "events"):
         for row in checked.rows.get(kind, []):
+            if row.id is None:  # refused while checking, so ingest stopped before this
+                continue
             where = f"{row.table.shown} row {row.number}"
             cells = [row.values.get("name_en"), row.values.get("name_zh"), *(row.values.get("aliases") or [])]
             names.extend((row.id, name, where) for name in cells if name)
@@ -259,7 +261,7 @@ def ingest(
     contents: dict[Path, bytes] = {}
     for src, path in sorted(targets.items()):
         quads = list(set(kept[src]) | set(quads_by_source[src]))
-        body = export(quads, ExportFormat.TRIG)
+        body = export(quads, ExportFormat.TRIG) or b""
         data = _HEADER.encode("utf-8") + body
         if validate:
             store.load(

@@ -375,7 +375,7 @@ class _Region:
                 f"{_ECOC}theme-synth-{i}-{year}", "skos:Concept", (_p("skos:inScheme"), _p("ecoc:forum-themes")),
                 (_p("skos:prefLabel"), _en(f"Synthetic theme {i}-{year}")),
             )
-            dates = [(_p("schema:startDate"), _year(year))]
+            dates: list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]] = [(_p("schema:startDate"), _year(year))]
             if year == _LAST_YEAR:
                 start = rng.randint(1, 25)
                 dates = [

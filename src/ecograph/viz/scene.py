@@ -243,7 +243,7 @@ def _details(graph: nx.MultiDiGraph, node: Any, attrs: Mapping[str, Any]) -> dic
         "kind": _kind(attrs),
         "classes": sorted({short(c) for c in attrs.get("classes") or ()}),
         "figures": [_figure(graph, f) for f in attrs.get("figures") or ()],
-        "sources": _titles(graph, attrs.get("sources")),
+        "sources": _titles(graph, attrs.get("sources") or ()),
     }
 
 
