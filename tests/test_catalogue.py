@@ -11,7 +11,6 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from conftest import REPO
 from ecograph.errors import EcographError, InputError
 from ecograph.sparql.catalogue import catalogue_markdown, find_query, load_catalogue, to_term
 from ecograph.sparql.query import (
@@ -25,6 +24,7 @@ from ecograph.sparql.query import (
     run_catalogue,
     run_query,
 )
+from support import REPO
 
 ECO = "https://w3id.org/ecograph/ontology#"
 ECOD = "https://w3id.org/ecograph/id/"

@@ -17,11 +17,11 @@ from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
 import ecograph.build.artefacts as build_module
-from conftest import FIXTURES, SHIPPED, tree_bytes
 from ecograph.build.artefacts import BuildReport, build
 from ecograph.cli import app
 from ecograph.errors import EcographError, InputError
 from ecograph.rdf.loading import load_dataset, store_from_files
+from support import FIXTURES, SHIPPED, tree_bytes
 
 EXPECTED_FILES = {
     "ecograph.ttl",

@@ -11,7 +11,6 @@ import rdflib
 from rdflib.namespace import RDF, SH
 from typer.testing import CliRunner
 
-from conftest import example_store
 from ecograph.cli import app
 from ecograph.errors import InputError
 from ecograph.paths import shipped_dir
@@ -26,6 +25,7 @@ from ecograph.validation.validate import (
     validate_project,
     validate_store,
 )
+from support import example_store
 
 EXAMPLES = Path(__file__).parent / "shapes"
 CHECK_EXAMPLES = EXAMPLES / "checks"
