@@ -101,7 +101,8 @@ def test_every_query_has_a_fact_check() -> None:
 
 
 def test_docs_queries_md_is_up_to_date() -> None:
-    assert (REPO / "docs" / "queries.md").read_text(encoding="utf-8") == catalogue_markdown(CATALOGUE)
+    text = (REPO / "docs" / "queries.md").read_text(encoding="utf-8")
+    assert text.startswith(catalogue_markdown(CATALOGUE) + "\n## ")
 
 
 def test_find_query_by_name_short_name_and_file_name() -> None:

@@ -252,9 +252,11 @@ def build(
     progress : callable, optional
         Called with each step's name as it starts (for a status display).
     validate : bool, default True
-        Run ``ecograph.validation.validate.validate_store`` (skipped with a note if absent).
+        Check the shapes and the integrity checks (``ecograph.validation.validate.validate_store``);
+        False skips the step, and its summary says "skipped: not requested".
     reason : bool, default True
-        Run ``ecograph.validation.reasoning.reason`` (skipped with a note if absent).
+        Run HermiT (``ecograph.validation.reasoning.reason``); False skips the step, exports an
+        empty ``ecograph-inferred.ttl`` and adds a note saying so.
 
     Returns
     -------
