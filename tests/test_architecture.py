@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,26 @@ def test_public_modules_declare_all_and_every_name_in_it_exists(module: str):
     assert names is not None, f"{module} has no __all__"
     assert [n for n in names if not hasattr(loaded, n)] == []
     assert len(names) == len(set(names))
+
+
+def _documented_names() -> list[str]:
+    """Dotted names the README and docs give in backticks, such as ``ecograph.rdf.export.export``."""
+    root = PACKAGE.parents[1]
+    texts = [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+    found = {m for t in texts for m in re.findall(r"`(ecograph(?:\.[A-Za-z_]\w*)+)(?:\(\))?`", t.read_text(encoding="utf-8"))}
+    # File names of the build (ecograph.ttl, ecograph.html...) are not Python names.
+    return sorted(n for n in found if n.split(".")[1] not in {"ttl", "nt", "trig", "jsonld", "nq", "html", "graphml", "gexf"})
+
+
+@pytest.mark.parametrize("name", _documented_names())
+def test_every_name_the_docs_give_is_reachable_there(name: str):
+    parts = name.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            target: object = importlib.import_module(".".join(parts[:cut]))
+        except ModuleNotFoundError:
+            continue
+        for attribute in parts[cut:]:
+            target = getattr(target, attribute)
+        return
+    pytest.fail(f"{name} is not importable")
