@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "ecograph"
 # Each top-level part of the package and its layer; a module may import its own layer or lower ones.
 LAYERS = {
     "__main__": 3, "cli": 3,
-    "build": 2, "endpoint": 2, "viz": 2, "ingest": 2, "remote": 2, "synth": 2,
+    "build": 2, "endpoint": 2, "viz": 2, "ingest": 2, "remote": 2, "synth": 2, "project": 2,
     "sparql": 1, "validation": 1, "network": 1,
     "rdf": 0, "errors": 0, "paths": 0, "utils": 0, "__init__": 0,
 }
@@ -106,8 +106,8 @@ def _documented_names() -> list[str]:
     root = PACKAGE.parents[1]
     texts = [root / "README.md", *sorted((root / "docs").glob("*.md"))]
     found = {m for t in texts for m in re.findall(r"`(ecograph(?:\.[A-Za-z_]\w*)+)(?:\(\))?`", t.read_text(encoding="utf-8"))}
-    # File names of the build (ecograph.ttl, ecograph.html...) are not Python names.
-    return sorted(n for n in found if n.split(".")[1] not in {"ttl", "nt", "trig", "jsonld", "nq", "html", "graphml", "gexf"})
+    # File names (ecograph.ttl, ecograph.html, ecograph.toml...) are not Python names.
+    return sorted(n for n in found if n.split(".")[1] not in {"ttl", "nt", "trig", "jsonld", "nq", "html", "graphml", "gexf", "toml"})
 
 
 @pytest.mark.parametrize("name", _documented_names())
