@@ -13,13 +13,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "ecograph"
 
 # Each top-level part of the package and its layer; a module may import its own layer or lower ones.
 LAYERS = {
-    "__main__": 3, "cli": 3,
+    "__main__": 3, "cli": 3, "__init__": 3, "api": 3,
     "build": 2, "endpoint": 2, "viz": 2, "ingest": 2, "remote": 2, "synth": 2, "project": 2,
     "sparql": 1, "validation": 1, "network": 1,
-    "rdf": 0, "errors": 0, "paths": 0, "utils": 0, "__init__": 0,
+    "rdf": 0, "errors": 0, "paths": 0, "utils": 0,
 }
 # Within a layer, only these parts import each other (a feature that runs another as one of its steps).
-SIDEWAYS = {("__main__", "cli"), ("build", "viz"), ("validation", "sparql"), ("rdf", "errors"), ("rdf", "paths"), ("rdf", "utils"),
+SIDEWAYS = {("__main__", "cli"), ("__init__", "api"), ("build", "viz"), ("validation", "sparql"), ("rdf", "errors"), ("rdf", "paths"), ("rdf", "utils"),
             ("paths", "errors")}
 RDF_LIBRARIES = ("rdflib", "pyoxigraph", "pyshacl", "owlready2")
 
@@ -53,7 +53,9 @@ def _part(module: str) -> str:
 
 
 def _ecograph_parts(imports: set[str]) -> set[str]:
-    return {_part(m) for m in imports if m == "ecograph" or m.startswith("ecograph.")} & set(LAYERS)
+    # ``from ecograph import __version__`` reads the package's metadata, not its API: allowed anywhere.
+    code = {m for m in imports if m.startswith("ecograph.") and m != "ecograph.__version__"}
+    return {_part(m) for m in code} & set(LAYERS)
 
 
 def test_every_part_of_the_package_has_a_layer():
