@@ -375,7 +375,7 @@ def parse_query_text(text: str, name: str, path: Path | None = None, *, require_
         if any(q.name == p.name for q in parameters):
             raise InputError(shown, f"parameter {p.name} declared twice", number)
         try:
-            probe = to_term(p.default if p.default is not None else "urn:ecograph:probe" if p.type == "iri" else "0", p.type)
+            probe = p.term() or to_term("urn:ecograph:probe" if p.type == "iri" else "0", p.type)
         except EcographError as e:
             raise InputError(shown, f"invalid default: {e}", number) from e
         try:
