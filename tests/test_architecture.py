@@ -19,7 +19,7 @@ LAYERS = {
     "rdf": 0, "errors": 0, "paths": 0, "utils": 0,
 }
 # Within a layer, only these parts import each other (a feature that runs another as one of its steps).
-SIDEWAYS = {("__main__", "cli"), ("__init__", "api"), ("build", "viz"), ("validation", "sparql"), ("rdf", "errors"), ("rdf", "paths"), ("rdf", "utils"),
+SIDEWAYS = {("__main__", "cli"), ("__init__", "api"), ("build", "viz"), ("endpoint", "build"), ("validation", "sparql"), ("rdf", "errors"), ("rdf", "paths"), ("rdf", "utils"),
             ("paths", "errors")}
 RDF_LIBRARIES = ("rdflib", "pyoxigraph", "pyshacl", "owlready2")
 

@@ -342,7 +342,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif path.startswith("/vendor/yasgui/"):
             self._file(path.removeprefix("/vendor/yasgui/"), from_vendor=True)
         elif answers_path(path):
-            reply = dereference(path, self.headers.get("Accept"), (params.get("format") or [None])[0], worker_runner(endpoint.query))
+            reply = dereference(path, self.headers.get("Accept"), next(iter(params.get("format", [])), None), worker_runner(endpoint.query))
             self._send(reply.status, reply.content_type, reply.body, reply.headers)
         elif path == "/favicon.ico":
             self._send(HTTPStatus.NO_CONTENT, "image/x-icon", b"")
