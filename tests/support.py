@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import re
+import selectors
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
+import rdflib
 
 __all__ = [
     "FIXTURES",
@@ -23,6 +34,11 @@ __all__ = [
     "VIRTUOUS_MEMBERS",
     "PAYLOADS",
     "hostile_graph",
+    "Server",
+    "start_server",
+    "http",
+    "comparable_term",
+    "rdflib_term",
 ]
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -104,3 +120,103 @@ def hostile_graph() -> nx.MultiDiGraph:
     for i in range(len(PAYLOADS) - 1):
         g.add_edge(f"{ECOD}hostile-{i}", f"{ECOD}hostile-{i + 1}", predicate=ECO + "x", kind=PAYLOADS[3], sources=[])
     return g
+
+
+# The endpoint: a real `python -m ecograph serve` process, and plain HTTP.
+URL_LINE = re.compile(r"^SPARQL endpoint ready at (http://127\.0\.0\.1:(\d+)/sparql)$")
+
+
+@dataclass
+class Server:
+    """A running ``python -m ecograph serve`` process."""
+
+    process: subprocess.Popen[str]
+    url: str
+
+    @property
+    def base(self) -> str:
+        return self.url.removesuffix("sparql")
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+def start_server(*args: str, env: dict[str, str] | None = None, wait: float = 180.0) -> Server:
+    """Start the endpoint on a free port and wait for its URL line."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ecograph", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+    )
+    selector = selectors.DefaultSelector()
+    assert process.stdout is not None
+    selector.register(process.stdout, selectors.EVENT_READ)
+    deadline = time.monotonic() + wait
+    try:
+        while time.monotonic() < deadline:
+            if selector.select(timeout=deadline - time.monotonic()):
+                line = process.stdout.readline()
+                if not line:
+                    break
+                match = URL_LINE.match(line.strip())
+                if match:
+                    assert match.group(2) != "0"
+                    return Server(process, match.group(1))
+        process.kill()
+        _, err = process.communicate(timeout=10)
+        raise AssertionError(f"the server printed no URL line (exit {process.returncode}): {err}")
+    finally:
+        selector.close()
+
+
+def http(method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None):
+    """Send one request; return (status, headers, body) whatever the status."""
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+
+# Answers of two engines compared term by term.
+XSD = "http://www.w3.org/2001/XMLSchema#"
+NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger")}
+
+
+def comparable_term(term: object) -> object:
+    """A term comparable across engines: numbers by value, plain literals as xsd:string."""
+    if term is None:
+        return None
+    if isinstance(term, (ox.NamedNode, rdflib.URIRef)):
+        return ("iri", str(term.value if isinstance(term, ox.NamedNode) else term))
+    if isinstance(term, (ox.BlankNode, rdflib.BNode)):
+        return ("bnode",)
+    if isinstance(term, ox.Literal):
+        value, language, datatype = term.value, term.language, term.datatype.value
+    else:
+        value, language = str(term), term.language
+        datatype = str(term.datatype) if term.datatype else (None if language else XSD + "string")
+    if datatype in NUMERIC:
+        return ("number", Decimal(value))
+    if datatype == XSD + "boolean":
+        return ("boolean", value in ("true", "1"))
+    return ("literal", value, language, None if language else datatype)
+
+
+def rdflib_term(term: ox.NamedNode | ox.Literal) -> rdflib.term.Identifier:
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
