@@ -82,7 +82,8 @@ def main() -> None:
         ("server threads before / with them / after", f"{before[0]} / {during[0]} / {after[0]}"),
         ("server memory (RSS) before / with them / after", f"{before[1] / 1024:.0f} / {during[1] / 1024:.0f} / {after[1] / 1024:.0f} MiB"),
         ("a query on a new connection meanwhile", f"{'answered' if answered else 'NOT answered'} in {query_seconds:.2f} s"),
-        ("closed by the server", f"{closed} of {args.connections}, the last {all_closed:.1f} s after the first opened (idle timeout {args.idle_timeout:g} s)"),
+        ("closed by the server",
+         f"{closed} of {args.connections}, the last {all_closed:.1f} s after the first opened (idle timeout {args.idle_timeout:g} s)"),
     ]
     width = max(len(r[0]) for r in rows)
     for name, value in rows:

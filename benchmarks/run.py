@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -51,8 +52,10 @@ TARGET_LARGE_PEAK_MB = 16384.0  # the main job with reasoning at 10^7
 TARGET_LARGE_GROWTH = 15.0  # each step's time from 10^6 to 10^7
 # Why a step may grow faster than the data, and the fix: shown beside a growth that misses its target.
 GROWTH_REASONS = {
-    "export": "sorting N-Triples lines is n log n and the lines no longer fit the caches; fix: sort per graph in parallel writers, or take the store's own order",
-    "chains": "the chain instances' Python objects outgrow the caches; fix: count instances on the plain index, build dicts only for those shown",
+    "export": ("sorting N-Triples lines is n log n and the lines no longer fit the caches; "
+               "fix: sort per graph in parallel writers, or take the store's own order"),
+    "chains": ("the chain instances' Python objects outgrow the caches; "
+               "fix: count instances on the plain index, build dicts only for those shown"),
     "reason": "the engine's joins grow with the classes' extents; fix: partition the data by region for the engine",
 }
 
@@ -291,7 +294,8 @@ def bench_size(size: int, args: argparse.Namespace, queries: list[str], source: 
 
     inferred = out / f"inferred-{size}.nq"
     child = run_child({"step": "materialise", "path": str(path), "out": str(inferred)}, step_limit)
-    rows.append(Row("reason (OWL 2 RL, whole graph with the seed)", "reason", {"ecograph": cell(child, step_limit)}, "reasonable, as build runs it"))
+    rows.append(Row("reason (OWL 2 RL, whole graph with the seed)", "reason", {"ecograph": cell(child, step_limit)},
+                    "reasonable, as build runs it"))
     if child.error or child.timed_out:
         inferred.unlink(missing_ok=True)
 
@@ -351,7 +355,8 @@ def bench_size(size: int, args: argparse.Namespace, queries: list[str], source: 
 
     for store in args.stores:
         if size > args.store_max:
-            rows.append(Row(f"chains --endpoint ({store})", "store", {"ecograph": Cell(note=f"skipped above {args.store_max:,} statements (--store-max)")}))
+            skipped = Cell(note=f"skipped above {args.store_max:,} statements (--store-max)")
+            rows.append(Row(f"chains --endpoint ({store})", "store", {"ecograph": skipped}))
             continue
         spec = {"step": "store", "store": store, "path": str(path), "out": str(out), "focus": FOCUS,
                 "inferred": str(inferred) if inferred.is_file() else None}
@@ -378,8 +383,8 @@ def markdown(size: int, rows: list[Row]) -> str:
         cells = [str(row.cells[t]) if t in row.cells else "" for t in TOOLS]
         note = row.note
         first = row.cells.get("ecograph")
-        if row.kind in ("check", "reason", "projection", "chains", "analysis", "page", "main job", "main job step", "store") \
-                and first and first.seconds is not None:
+        timed = row.kind in ("check", "reason", "projection", "chains", "analysis", "page", "main job", "main job step", "store")
+        if timed and first and first.seconds is not None:
             note = "; ".join(n for n in (first.note, note) if n)
         if row.kind == "query":
             answers = {t: c.note for t, c in row.cells.items() if c.seconds is not None}
@@ -396,7 +401,7 @@ def growth(results: dict[int, list[Row]]) -> str:
     if len(sizes) < 2:
         return ""
     small, large = sizes[0], sizes[-1]
-    steps = [f"×{b / a:g} data" for a, b in zip(sizes, sizes[1:])]
+    steps = [f"×{b / a:g} data" for a, b in pairwise(sizes)]
     header = ["step", "tool", *(f"{s:,}" for s in sizes), *steps]
     if len(sizes) > 2:
         header.append(f"×{large / small:g} data")
@@ -410,7 +415,7 @@ def growth(results: dict[int, list[Row]]) -> str:
             times = [_seconds(by_size[size].get(row.step), tool) for size in sizes]
             if not all(times):
                 continue
-            factors = [f"×{b / a:.0f}" for a, b in zip(times, times[1:])]
+            factors = [f"×{b / a:.0f}" for a, b in pairwise(times)]
             if len(sizes) > 2:
                 factors.append(f"×{times[-1] / times[0]:.0f}")
             lines.append(f"| {row.step} | {tool} | " + " | ".join(f"{t:.3f} s" for t in times) + " | " + " | ".join(factors) + " |")
@@ -495,7 +500,8 @@ def targets(results: dict[int, list[Row]], small: int | None) -> str:
 
     chains = by_step.get("chains")
     cs = _seconds(chains, "ecograph")
-    lines.append(f"| chain search < {TARGET_CHAINS_SECONDS:g} s | {_failed(chains.cells.get('ecograph') if chains else None) if cs is None else f'{cs:.2f} s'} | "
+    chains_measured = _failed(chains.cells.get("ecograph") if chains else None) if cs is None else f"{cs:.2f} s"
+    lines.append(f"| chain search < {TARGET_CHAINS_SECONDS:g} s | {chains_measured} | "
                  f"{_verdict(False if cs is None else cs < TARGET_CHAINS_SECONDS)} |")
     for row in (r for r in rows if r.kind == "store" and r.step.startswith("chains --endpoint")):
         c = row.cells.get("ecograph")

@@ -8,6 +8,7 @@ when it runs over, and takes the child's peak memory from ``os.wait4``.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
@@ -95,10 +96,8 @@ def step_info(spec: dict) -> None:
 
     versions = {"python": platform.python_version()}
     for name in ("pyoxigraph", "rdflib", "pyshacl", "owlready2", "networkx"):
-        try:
+        with contextlib.suppress(Exception):  # a missing optional library is simply not listed
             versions[name] = importlib.import_module(name).__version__
-        except Exception:  # a missing optional library is simply not listed
-            pass
     try:
         from ecograph.sparql.catalogue import load_catalogue
 
@@ -342,13 +341,12 @@ def step_store(spec: dict) -> None:
     import pyoxigraph as ox
 
     sys.path.insert(0, str(REPO / "tests"))
-    from test_publish import VIRTUOSO_DEFAULT_GRAPH, _isql, _oxigraph, _running_server, _running_virtuoso
-
     from ecograph.network.chains import find_chains
     from ecograph.network.projection import project
     from ecograph.rdf.loading import load_dataset, load_ontology
     from ecograph.remote.fetch import fetch_neighbourhood, fetch_store
     from ecograph.viz import write_page
+    from test_publish import VIRTUOSO_DEFAULT_GRAPH, _isql, _oxigraph, _running_server, _running_virtuoso
 
     fmt = ox.RdfFormat.TRIG if spec["path"].endswith(".trig") else ox.RdfFormat.N_QUADS
     with tempfile.TemporaryDirectory(dir=spec["out"]) as tmp:
@@ -396,10 +394,8 @@ def step_store(spec: dict) -> None:
 
 def _reset_peak() -> None:
     # Linux: writing 5 to clear_refs resets the process's peak resident set size (VmHWM).
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 def _peak_mb() -> float:

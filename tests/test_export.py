@@ -13,7 +13,8 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from ecograph.rdf.export import ExportFormat, atomic_write, export, export_all, statements
+from ecograph.rdf.export import ExportFormat, export, export_all, statements
+from ecograph.utils import atomic_write
 
 EX = "https://w3id.org/ecograph/id/"
 TRIG = f"""
@@ -243,6 +244,6 @@ def test_export_all_writes_what_export_writes_and_counts_it(tmp_path: Path) -> N
     store.extend(quads())
     targets = [(fmt, tmp_path / f"out.{fmt.file_extension}") for fmt in ExportFormat]
     counts = export_all(store, targets)
-    for (fmt, path), count in zip(targets, counts):
+    for (fmt, path), count in zip(targets, counts, strict=True):
         assert path.read_bytes() == export(store, fmt), fmt
         assert count == len(statements(store, fmt)), fmt

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import http.server
 import json
-import shutil
-import socket
 import subprocess
-import sys
 import threading
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -21,11 +16,12 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
-from ecograph.sparql.catalogue import load_catalogue
 from ecograph.cli import app
 from ecograph.errors import EcographError
 from ecograph.remote.publish import graph_url, publish, publish_store
+from ecograph.sparql.catalogue import load_catalogue
 from ecograph.sparql.query import QueryResult, default_store, run_query
+from support import VIRTUOSO_DEFAULT_GRAPH, isql_exec, oxigraph_exe, running_oxigraph, running_virtuoso
 
 # Queries whose answers must be the same from the server as from the embedded store.
 COMPARED = ["01-incubation-pairs", "19-virtuous-circle-by-path"]
@@ -33,55 +29,17 @@ VIRTUOUS_CIRCLE = """PREFIX eco: <https://w3id.org/ecograph/ontology#> PREFIX sc
 SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c eco:graduatedFrom/a eco:Incubator ; ^schema:founder ?s }"""
 
 
-def _oxigraph() -> str:
-    exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    if not Path(exe).is_file():
-        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
-    return exe
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def _running_server(location: Path) -> Iterator[str]:
-    """An Oxigraph server on loopback storing in ``location``; yields its base URL."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [_oxigraph(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail(f"oxigraph did not start: {proc.stderr.read().decode()}")  # type: ignore[union-attr]
-                time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """An empty Oxigraph server."""
-    with _running_server(tmp_path / "db") as base:
+    with running_oxigraph(tmp_path / "db") as base:
         yield base
 
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An Oxigraph server holding the project's graph, uploaded with ``ecograph publish``."""
-    with _running_server(tmp_path_factory.mktemp("published") / "db") as base:
+    with running_oxigraph(tmp_path_factory.mktemp("published") / "db") as base:
         result = CliRunner().invoke(app, ["publish", "--endpoint", f"{base}/store", "--batch-size", "100"])
         assert result.exit_code == 0, result.output
         assert "graphs" in result.output
@@ -229,8 +187,6 @@ def test_transient_failures_are_retried_with_backoff() -> None:
 
 SCALE = 1_000_000
 ECOGRAPH_GRAPHS = "https://w3id.org/ecograph/"
-# Virtuoso has no default graph of its own: what the embedded store keeps there goes to this named graph.
-VIRTUOSO_DEFAULT_GRAPH = "https://w3id.org/ecograph/graph/default"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _BOOLEAN_AS_INTEGER = {"true": "1", "1": "1", "false": "0", "0": "0"}
 
@@ -319,99 +275,19 @@ def test_the_whole_catalogue_answers_the_same_from_an_oxigraph_server_at_scale(
     scale_graph: ScaleGraph, tmp_path: Path
 ) -> None:
     location = tmp_path / "db"
-    subprocess.run([_oxigraph(), "load", "--location", str(location), "--file", str(scale_graph.file)], check=True, capture_output=True)
-    with _running_server(location) as base:
+    subprocess.run([oxigraph_exe(), "load", "--location", str(location), "--file", str(scale_graph.file)], check=True, capture_output=True)
+    with running_oxigraph(location) as base:
         named = sum(1 for q in scale_graph.store if not isinstance(q.graph_name, ox.DefaultGraph))
         assert _count(f"{base}/query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }") == named
         assert scale_graph.local["19-virtuous-circle-by-path"].size > 1_000, "the comparison needs the synthetic chains"
         assert _compare_catalogue(scale_graph, f"{base}/query", "oxigraph") == []
 
 
-def _virtuoso_ini(root: Path, sql_port: int, http_port: int, allowed: Path) -> Path:
-    ini = root / "virtuoso.ini"
-    (root / "vsp").mkdir()
-    ini.write_text(
-        f"""[Database]
-DatabaseFile = {root}/virtuoso.db
-ErrorLogFile = {root}/virtuoso.log
-LockFile = {root}/virtuoso.lck
-TransactionFile = {root}/virtuoso.trx
-xa_persistent_file = {root}/virtuoso.pxa
-TempStorage = TempDatabase
-[TempDatabase]
-DatabaseFile = {root}/virtuoso-temp.db
-TransactionFile = {root}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{sql_port}
-DisableUnixSocket = 1
-DirsAllowed = {allowed}
-NumberOfBuffers = 100000
-MaxDirtyBuffers = 75000
-ThreadsPerQuery = 2
-CheckpointInterval = 0
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = {root}/vsp
-ServerThreads = 4
-EnabledDavVSP = 0
-[SPARQL]
-; the shipped 10,000 silently cuts answers; 25-construct-incubation-network has over 100,000 triples
-ResultSetMaxRows = 1000000
-MaxQueryCostEstimationTime = 0
-; past this Virtuoso answers 200 with partial results and X-SQL-State: S1TAT, which run_query refuses
-MaxQueryExecutionTime = 300
-""",
-        encoding="utf-8",
-    )
-    return ini
-
-
-def _isql(isql: str, sql_port: int, statements: str) -> str:
-    done = subprocess.run(
-        [isql, f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={statements}"], capture_output=True, text=True, timeout=600
-    )
-    output = done.stdout + done.stderr
-    assert done.returncode == 0 and "*** Error" not in output, output[-2000:]
-    return output
-
-
-@contextlib.contextmanager
-def _running_virtuoso(root: Path, allowed: Path) -> Iterator[tuple[str, int, str]]:
-    """A Virtuoso on loopback with its own database in ``root``; yields (SPARQL URL, ISQL port, isql)."""
-    server, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
-    if server is None or isql is None:
-        pytest.skip("Virtuoso is not installed (Debian: virtuoso-opensource; scripts/setup.sh installs it)")
-    sql_port, http_port = _free_port(), _free_port()
-    ini = _virtuoso_ini(root, sql_port, http_port, allowed)
-    with open(root / "server.out", "wb") as out:
-        proc = subprocess.Popen([server, "+foreground", "+configfile", str(ini)], cwd=root, stdout=out, stderr=subprocess.STDOUT)
-    endpoint = f"http://127.0.0.1:{http_port}/sparql"
-    try:
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(f"{endpoint}?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail(f"virtuoso did not start: {(root / 'server.out').read_text(errors='replace')[-2000:]}")
-                time.sleep(0.1)
-        else:
-            pytest.fail("virtuoso did not answer within 60 s")
-        yield endpoint, sql_port, isql
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-
 def test_the_whole_catalogue_answers_the_same_from_virtuoso_at_scale(scale_graph: ScaleGraph, tmp_path: Path) -> None:
-    with _running_virtuoso(tmp_path, scale_graph.load_dir) as (endpoint, sql_port, isql):
+    with running_virtuoso(tmp_path, scale_graph.load_dir) as (endpoint, sql_port, isql):
         # Quads without a graph (the embedded default graph) go to the graph named in ld_dir.
-        _isql(isql, sql_port, f"ld_dir('{scale_graph.load_dir}', '{scale_graph.file.name}', '{VIRTUOSO_DEFAULT_GRAPH}'); rdf_loader_run(); checkpoint;")
-        report = _isql(isql, sql_port, "SELECT ll_file, ll_state, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_state <> 2 OR ll_error IS NOT NULL;")
+        isql_exec(isql, sql_port, f"ld_dir('{scale_graph.load_dir}', '{scale_graph.file.name}', '{VIRTUOSO_DEFAULT_GRAPH}'); rdf_loader_run(); checkpoint;")
+        report = isql_exec(isql, sql_port, "SELECT ll_file, ll_state, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_state <> 2 OR ll_error IS NOT NULL;")
         assert "0 Rows." in report, report
         loaded = _count(endpoint, f'SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{ECOGRAPH_GRAPHS}")) }}')
         assert loaded == len(scale_graph.store)

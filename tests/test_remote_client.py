@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ecograph.cli import app
-from ecograph.remote.client import RemoteError, parse_size, remote_query
+from ecograph.sparql.client import RemoteError, parse_size, remote_query
 from ecograph.sparql.query import run_query
 
 ROW = b'{"s": {"type": "literal", "value": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}}'

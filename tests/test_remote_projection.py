@@ -17,7 +17,6 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 import pytest
-from test_publish import VIRTUOSO_DEFAULT_GRAPH, _isql, _oxigraph, _running_server, _running_virtuoso
 from typer.testing import CliRunner
 
 from ecograph.cli import app
@@ -26,6 +25,7 @@ from ecograph.network.projection import project
 from ecograph.rdf.loading import load_dataset
 from ecograph.remote.fetch import fetch_store, project_endpoint
 from ecograph.sparql.query import default_store
+from support import VIRTUOSO_DEFAULT_GRAPH, isql_exec, oxigraph_exe, running_oxigraph, running_virtuoso
 
 ECOD = "https://w3id.org/ecograph/id/"
 runner = CliRunner()
@@ -63,15 +63,15 @@ def project_dir(tmp_path_factory: pytest.TempPathFactory) -> Project:
 @pytest.fixture(scope="module")
 def oxigraph(project_dir: Project, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     location = tmp_path_factory.mktemp("oxigraph") / "db"
-    subprocess.run([_oxigraph(), "load", "--location", str(location), "--file", str(project_dir.file)], check=True, capture_output=True)
-    with _running_server(location) as base:
+    subprocess.run([oxigraph_exe(), "load", "--location", str(location), "--file", str(project_dir.file)], check=True, capture_output=True)
+    with running_oxigraph(location) as base:
         yield f"{base}/query"
 
 
 @pytest.fixture(scope="module")
 def virtuoso(project_dir: Project, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with _running_virtuoso(tmp_path_factory.mktemp("virtuoso"), project_dir.load_dir) as (endpoint, sql_port, isql):
-        _isql(isql, sql_port, f"ld_dir('{project_dir.load_dir}', 'graph.nq', '{VIRTUOSO_DEFAULT_GRAPH}'); rdf_loader_run(); checkpoint;")
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso"), project_dir.load_dir) as (endpoint, sql_port, isql):
+        isql_exec(isql, sql_port, f"ld_dir('{project_dir.load_dir}', 'graph.nq', '{VIRTUOSO_DEFAULT_GRAPH}'); rdf_loader_run(); checkpoint;")
         yield endpoint
 
 
@@ -152,10 +152,10 @@ def test_one_named_graph_of_a_store(project_dir: Project, tmp_path: Path) -> Non
     source.load(path=project_dir.synth, format=ox.RdfFormat.TRIG)
     ox.serialize((ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph)) for q in source), str(flat), format=ox.RdfFormat.N_QUADS)
     location = tmp_path / "db"
-    subprocess.run([_oxigraph(), "load", "--location", str(location), "--file", str(flat)], check=True, capture_output=True)
+    subprocess.run([oxigraph_exe(), "load", "--location", str(location), "--file", str(flat)], check=True, capture_output=True)
     local = ox.Store()
     local.extend(ox.Quad(q.subject, q.predicate, q.object) for q in source)
-    with _running_server(location) as base:
+    with running_oxigraph(location) as base:
         fetched = fetch_store(f"{base}/query", graph=graph, page=4_000)
         assert fetched.requests > 3
         _same_projection(project(local), project(fetched.store))

@@ -11,11 +11,11 @@ import rdflib
 from rdflib.namespace import RDF, SH
 from typer.testing import CliRunner
 
-from ecograph.sparql.catalogue import load_catalogue
 from ecograph.cli import app
 from ecograph.errors import InputError
-from ecograph.rdf.loading import load_dataset, load_ontology
 from ecograph.paths import shipped_dir
+from ecograph.rdf.loading import load_dataset, load_ontology
+from ecograph.sparql.catalogue import load_catalogue
 from ecograph.validation.validate import (
     SHAPES_NAMESPACE,
     load_checks,
@@ -25,8 +25,7 @@ from ecograph.validation.validate import (
     validate_project,
     validate_store,
 )
-
-from conftest import example_store
+from support import example_store
 
 EXAMPLES = Path(__file__).parent / "shapes"
 CHECK_EXAMPLES = EXAMPLES / "checks"
@@ -260,7 +259,8 @@ def test_cli_validates_its_own_jsonld(tmp_path: Path) -> None:
 
 
 def test_rdf_files_in_graph_are_loaded_or_refused_never_skipped(tmp_path: Path) -> None:
-    from ecograph.rdf.loading import data_files, load_dataset as load
+    from ecograph.rdf.loading import data_files
+    from ecograph.rdf.loading import load_dataset as load
 
     root = tmp_path / "graph"
     root.mkdir()
@@ -275,6 +275,14 @@ def test_rdf_files_in_graph_are_loaded_or_refused_never_skipped(tmp_path: Path) 
     assert {t.object.value for t in store.quads_for_pattern(None, ox.NamedNode("urn:x:p"), None)} == {
         "from JSON-LD", "from RDF/XML"
     }
+    # JSON and XML that are not RDF (a synthetic graph's sidecar, metadata) are not looked at either.
+    (root / "synth.trig.expected.json").write_text('{"triples": 10, "chains": {"virtuous-circle": 1}}', encoding="utf-8")
+    (root / "notes.xml").write_text("<notes><note>not RDF</note></notes>", encoding="utf-8")
+    assert [p.name for p in data_files(root)] == ["a.jsonld", "b.rdf"]
+    (root / "misnamed.json").write_text('{"@context": {"x": "urn:x:"}, "@id": "urn:x:m", "x:p": "m"}', encoding="utf-8")
+    with pytest.raises(InputError, match=r"misnamed\.json.*\.jsonld"):
+        data_files(root)
+    (root / "misnamed.json").unlink()
     (root / "c.n3").write_text("<urn:x:c> <urn:x:p> 'n3' .", encoding="utf-8")
     with pytest.raises(InputError, match=r"c\.n3.*Notation3"):
         data_files(root)

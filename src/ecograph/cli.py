@@ -7,9 +7,9 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional, TypeVar
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -17,7 +17,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from ecograph import __version__
-from ecograph.build.artefacts import BuildReport, StepResult, build as run_build
+from ecograph.build.artefacts import BuildReport, StepResult
+from ecograph.build.artefacts import build as run_build
 from ecograph.errors import EcographError, ValidationFailed, exit_code
 
 __all__ = ["app"]
@@ -95,7 +96,7 @@ def main(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
     home: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             "--home",
             help="Project folder to use; wins over $ECOGRAPH_HOME and over an ecograph.toml above the current folder.",
@@ -113,7 +114,7 @@ def main(
 @app.command()
 def init(
     folder: Annotated[Path, typer.Argument(help="The project folder to create (or to make a project).")],
-    name: Annotated[Optional[str], typer.Option("--name", help="The project's name (default: the folder's).")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="The project's name (default: the folder's).")] = None,
     seed: Annotated[
         bool, typer.Option("--seed/--no-seed", help="Load the seed graph shipped with ecograph besides your own data.")
     ] = True,
@@ -150,7 +151,7 @@ def info(fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.
 
 
 OutOption = Annotated[
-    Optional[Path], typer.Option("--out", "-o", help="Output directory (default: build/ of the project).")
+    Path | None, typer.Option("--out", "-o", help="Output directory (default: build/ of the project).")
 ]
 
 
@@ -174,7 +175,7 @@ def build(out: OutOption = None, reason: ReasonOption = True) -> None:
     _summary(report.steps, report)
 
 
-class ValidationEngine(str, Enum):
+class ValidationEngine(StrEnum):
     """SHACL engines of ``ecograph validate``."""
 
     sparql = "sparql"
@@ -184,7 +185,7 @@ class ValidationEngine(str, Enum):
 @app.command()
 def validate(
     files: Annotated[
-        Optional[list[Path]], typer.Argument(help="RDF files to validate (default: the whole project).")
+        list[Path] | None, typer.Argument(help="RDF files to validate (default: the whole project).")
     ] = None,
     engine: Annotated[
         ValidationEngine,
@@ -206,7 +207,7 @@ def validate(
     _out().print(text or "conforms", markup=False)
 
 
-class ReasoningEngine(str, Enum):
+class ReasoningEngine(StrEnum):
     """Engines of ``ecograph reason``."""
 
     reasonable = "reasonable"
@@ -224,7 +225,7 @@ def reason(
         ),
     ] = ReasoningEngine.reasonable,
     timeout: Annotated[
-        Optional[float], typer.Option("--timeout", min=1, help="Seconds before the reasoner is stopped.")
+        float | None, typer.Option("--timeout", min=1, help="Seconds before the reasoner is stopped.")
     ] = None,
 ) -> None:
     """Reason over the ontology and the data: inferred statements (reasonable) or consistency (HermiT)."""
@@ -243,7 +244,7 @@ def reason(
               f"{result.read} statements read, in {result.seconds:.1f} s, {result.peak_mb:,.0f} MB")
     counts: dict[str, int] = {}
     for q in result.inferred:
-        if q.predicate.value.endswith("#type"):
+        if q.predicate.value.endswith("#type") and isinstance(q.object, pyoxigraph.NamedNode):
             counts[q.object.value] = counts.get(q.object.value, 0) + 1
     table = Table(title="inferred class memberships (graph ecog:inferred)")
     table.add_column("class")
@@ -286,7 +287,7 @@ def synth(
     triples: Annotated[int, typer.Option("--triples", "-n", help="About how many statements to generate.")],
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same size and seed give the same bytes.")] = 0,
     out: Annotated[
-        Optional[Path], typer.Option("--out", "-o", help="Output .trig or .nq file (default: build/synth-N.trig).")
+        Path | None, typer.Option("--out", "-o", help="Output .trig or .nq file (default: build/synth-N.trig).")
     ] = None,
 ) -> None:
     """Write a synthetic ecosystem graph of about N statements, plus FILE.expected.json with its exact counts."""
@@ -294,6 +295,7 @@ def synth(
     from ecograph.synth.generator import write_synth
 
     result = _guard(lambda: write_synth(out, triples, seed))
+    assert result.path is not None, "a written graph has its path"
     _out().print(f"{escape(display_path(result.path))}  ({result.counts['triples']} statements, seed {seed})")
 
 
@@ -303,16 +305,16 @@ def publish(
         str, typer.Option("--endpoint", help="SPARQL 1.1 Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store.")
     ],
     graph: Annotated[
-        Optional[str], typer.Option("--graph", help="Upload only this named graph IRI (or 'default').")
+        str | None, typer.Option("--graph", help="Upload only this named graph IRI (or 'default').")
     ] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Statements per request.")] = 50_000,
     retries: Annotated[int, typer.Option("--retries", min=0, help="Retries of a failed request, with backoff.")] = 3,
     files: Annotated[
-        Optional[list[Path]],
+        list[Path] | None,
         typer.Option("--file", help="Upload these RDF files instead of the project's graph (repeatable)."),
     ] = None,
     default_graph_iri: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--default-graph-iri", help="Send the default graph to this named graph (stores without ?default)."),
     ] = None,
     no_reason: Annotated[
@@ -343,14 +345,14 @@ def publish(
     )
 
 
-class ChainFormat(str, Enum):
+class ChainFormat(StrEnum):
     """Output formats of ``ecograph chains``."""
 
     table = "table"
     json = "json"
 
 
-class AnalysisFormat(str, Enum):
+class AnalysisFormat(StrEnum):
     """Output formats of ``ecograph analyze``."""
 
     table = "table"
@@ -358,7 +360,7 @@ class AnalysisFormat(str, Enum):
     csv = "csv"
 
 
-class GraphFormat(str, Enum):
+class GraphFormat(StrEnum):
     """Output formats of ``ecograph export``."""
 
     graphml = "graphml"
@@ -366,11 +368,11 @@ class GraphFormat(str, Enum):
 
 
 EndpointOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--endpoint", help="Read the graph from this SPARQL 1.1 query URL (any store) instead of graph/."),
 ]
 GraphOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--graph", help="With --endpoint: read only this named graph (default: every graph of facts)."),
 ]
 PageOption = Annotated[
@@ -400,7 +402,7 @@ def _named(iri: str, labels: dict[str, str]) -> str:
 
 @app.command()
 def chains(
-    name: Annotated[Optional[str], typer.Argument(help="One chain (default: every chain).")] = None,
+    name: Annotated[str | None, typer.Argument(help="One chain (default: every chain).")] = None,
     fmt: Annotated[ChainFormat, typer.Option("--format", "-f", help="Output format.")] = ChainFormat.table,
     endpoint: EndpointOption = None,
     graph: GraphOption = None,
@@ -416,7 +418,7 @@ def chains(
         if name is not None and name not in declared:
             _fail(f"unknown chain {name!r} (known: {', '.join(declared)})", 1)
         projection = _store_projection(endpoint, graph, page_size)
-        found = _guard(lambda: find_chains(projection, name, chains=declared))  # type: ignore[arg-type]
+        found = _guard(lambda: find_chains(projection, name, chains=declared))
     if fmt is ChainFormat.json:
         typer.echo(json.dumps(found, indent=2, ensure_ascii=False))
         return
@@ -452,10 +454,10 @@ def analyze(
         bool, typer.Option("--write-rdf", help="Also write the scores as RDF with PROV to build/analysis.trig.")
     ] = False,
     out: Annotated[
-        Optional[Path], typer.Option("--out", "-o", help="TriG file for --write-rdf (default: build/analysis.trig).")
+        Path | None, typer.Option("--out", "-o", help="TriG file for --write-rdf (default: build/analysis.trig).")
     ] = None,
     date: Annotated[
-        Optional[str], typer.Option("--date", help="Fixed prov:endedAtTime (ISO date-time) for reproducible RDF.")
+        str | None, typer.Option("--date", help="Fixed prov:endedAtTime (ISO date-time) for reproducible RDF.")
     ] = None,
     endpoint: EndpointOption = None,
     graph: GraphOption = None,
@@ -467,7 +469,7 @@ def analyze(
     from ecograph.network.analysis_rdf import run_analysis
 
     projection = None if endpoint is None else _store_projection(endpoint, graph, page_size)
-    result = _guard(lambda: run_analysis(top=top, write_rdf=write_rdf, out=out, ended_at=date, graph=projection))  # type: ignore[arg-type]
+    result = _guard(lambda: run_analysis(top=top, write_rdf=write_rdf, out=out, ended_at=date, graph=projection))
     if fmt is AnalysisFormat.json:
         typer.echo(json.dumps({k: v for k, v in result.items() if k != "scores"}, indent=2, ensure_ascii=False))
     elif fmt is AnalysisFormat.csv:
@@ -503,7 +505,7 @@ def analyze(
 def export_graph(
     fmt: Annotated[GraphFormat, typer.Option("--format", "-f", help="Output format.")] = GraphFormat.graphml,
     out: Annotated[
-        Optional[Path], typer.Option("--out", "-o", help="Output file (default: build/ecograph.graphml or .gexf).")
+        Path | None, typer.Option("--out", "-o", help="Output file (default: build/ecograph.graphml or .gexf).")
     ] = None,
     endpoint: EndpointOption = None,
     graph: GraphOption = None,
@@ -514,27 +516,27 @@ def export_graph(
     from ecograph.paths import display_path
 
     projection = None if endpoint is None else _store_projection(endpoint, graph, page_size)
-    path = _guard(lambda: export_projection(fmt.value, out, graph=projection))  # type: ignore[arg-type]
+    path = _guard(lambda: export_projection(fmt.value, out, graph=projection))
     _out().print(escape(display_path(path)))
 
 
 @app.command()
 def viz(
     out: Annotated[
-        Optional[Path], typer.Option("--out", "-o", help="Output HTML file (default: build/ecograph.html).")
+        Path | None, typer.Option("--out", "-o", help="Output HTML file (default: build/ecograph.html).")
     ] = None,
     focus: Annotated[
-        Optional[str], typer.Option("--focus", help="Draw only the neighbourhood of this IRI or label.")
+        str | None, typer.Option("--focus", help="Draw only the neighbourhood of this IRI or label.")
     ] = None,
     hops: Annotated[int, typer.Option("--hops", min=0, help="Radius of the --focus neighbourhood.")] = 1,
     chain: Annotated[
-        Optional[list[str]], typer.Option("--chain", help="Also highlight this chain (repeatable).")
+        list[str] | None, typer.Option("--chain", help="Also highlight this chain (repeatable).")
     ] = None,
     max_nodes: Annotated[
         int, typer.Option("--max-nodes", min=1, help="Above this many nodes, draw one node per class.")
     ] = 2000,
     screenshot: Annotated[
-        Optional[Path], typer.Option("--screenshot", help="Also save a PNG of the page (needs chromium).")
+        Path | None, typer.Option("--screenshot", help="Also save a PNG of the page (needs chromium).")
     ] = None,
     endpoint: EndpointOption = None,
     graph: GraphOption = None,
@@ -551,7 +553,7 @@ def viz(
         projection = _store_projection(endpoint, graph, page_size, focus=around, hops=hops)
     report = _guard(
         lambda: write_page(
-            out, focus=focus, hops=hops, chain=chain, max_nodes=max_nodes, screenshot=screenshot, graph=projection  # type: ignore[arg-type]
+            out, focus=focus, hops=hops, chain=chain, max_nodes=max_nodes, screenshot=screenshot, graph=projection
         )
     )
     drawn = f"{report.nodes} nodes, {report.edges} edges"
@@ -578,11 +580,11 @@ def serve(
     ] = 10_000,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Query worker processes.")] = 2,
     host_name: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option("--host-name", help="A name clients may reach the endpoint by, besides loopback (repeatable)."),
     ] = None,
     cors: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option("--cors", help="A web origin (https://example.org) whose pages may read answers (repeatable)."),
     ] = None,
     idle_timeout: Annotated[
@@ -593,7 +595,8 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint with a query page at /."""
-    from ecograph.endpoint.server import EndpointConfig, serve as run_endpoint
+    from ecograph.endpoint.server import EndpointConfig
+    from ecograph.endpoint.server import serve as run_endpoint
 
     def ready(url: str) -> None:
         typer.echo(f"SPARQL endpoint ready at {url}")
@@ -644,18 +647,18 @@ def list_queries(
 def run_saved_query(
     name: Annotated[str, typer.Argument(help="A catalogue query name, a .rq file, or - to read the query from stdin.")],
     param: Annotated[
-        Optional[list[str]], typer.Option("--param", "-p", help="KEY=VALUE for a declared parameter (repeatable).")
+        list[str] | None, typer.Option("--param", "-p", help="KEY=VALUE for a declared parameter (repeatable).")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="|".join(QUERY_FORMATS))] = "table",
     endpoint: Annotated[
-        Optional[str], typer.Option("--endpoint", help="Send the query to this SPARQL 1.1 endpoint URL instead.")
+        str | None, typer.Option("--endpoint", help="Send the query to this SPARQL 1.1 endpoint URL instead.")
     ] = None,
     timeout: Annotated[
-        Optional[float],
+        float | None,
         typer.Option("--timeout", min=0.0, help="Seconds before giving up; with --endpoint, for the whole answer (default 60)."),
     ] = None,
     max_bytes: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--max-bytes", help="With --endpoint: the most an answer may weigh, e.g. 64M or 2G (default 256M)."),
     ] = None,
     no_reason: Annotated[
@@ -663,7 +666,7 @@ def run_saved_query(
     ] = False,
 ) -> None:
     """Run a saved or ad-hoc SPARQL query on the graph (or an endpoint) and print the answer."""
-    from ecograph.remote.client import parse_size
+    from ecograph.sparql.client import parse_size
     from ecograph.sparql.query import run_named_query
 
     if fmt not in QUERY_FORMATS:
@@ -695,20 +698,21 @@ def ingest(
     files: Annotated[
         list[Path], typer.Argument(help="CSV or XLSX tables named after their template (organisations.csv, statistics-2019.xlsx).")
     ],
-    source: Annotated[Optional[str], typer.Option("--source", help="Source id for rows without a source cell.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Source id for rows without a source cell.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check, convert and validate, but write nothing.")] = False,
     out: Annotated[
-        Optional[Path], typer.Option("--out", "-o", help="Output .trig file (default: graph/ingested/SOURCE.trig).")
+        Path | None, typer.Option("--out", "-o", help="Output .trig file (default: graph/ingested/SOURCE.trig).")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text|json")] = "text",
 ) -> None:
     """Add facts from filled-in template tables to graph/: exit 0 done, 1 bad rows, 2 unreadable files."""
-    from ecograph.ingest import IngestFailed, ingest as run_ingest
+    from ecograph.ingest import IngestFailed, IngestResult
+    from ecograph.ingest import ingest as run_ingest
 
     if fmt not in ("text", "json"):
         _fail(f"--format must be text or json, not {fmt!r}", 2)
 
-    def action() -> tuple[object, IngestFailed | None]:
+    def action() -> tuple[IngestResult | None, IngestFailed | None]:
         try:
             return run_ingest(files, source=source, out=out, dry_run=dry_run), None
         except IngestFailed as e:
@@ -723,6 +727,7 @@ def ingest(
             for problem in failed.problems:
                 _err().print(str(problem), markup=False, highlight=False)
         _fail(str(failed), failed.exit_code)
+    assert result is not None, "ingest returned or failed"
     if fmt == "json":
         typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return

@@ -23,9 +23,9 @@ from rdflib.namespace import DCTERMS, RDFS, SDO, SKOS
 
 from ecograph.build.full import FULL_EXPORT, ontology_quads
 from ecograph.errors import EcographError, ValidationFailed
+from ecograph.paths import build_dir, ontology_dir
 from ecograph.rdf.export import ExportFormat, export_all
 from ecograph.rdf.loading import data_files, load_dataset, load_ontology, ontology_files, temporarily_added
-from ecograph.paths import build_dir, ontology_dir
 
 __all__ = ["OutputFile", "StepResult", "BuildReport", "build", "ontology_html"]
 
@@ -100,7 +100,7 @@ def _import_ontpub() -> type:
     if "pylode.version" not in sys.modules:
         # pyLODE 3.4.1 reads its version from a pyproject.toml that its wheel does not ship.
         shim = types.ModuleType("pylode.version")
-        shim.__version__ = importlib.metadata.version("pylode")
+        shim.__dict__["__version__"] = importlib.metadata.version("pylode")
         sys.modules["pylode.version"] = shim
     root = logging.getLogger()
     guard = logging.NullHandler()
@@ -131,7 +131,7 @@ _LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS.title, SDO.name)
 
 def _english_labels(graph: rdflib.Graph) -> rdflib.Graph:
     # pyLODE glues every label of a term together ("organisation组织"); keep the English one where there is one.
-    for s, p in {(s, p) for p in _LABELS for s in graph.subjects(p, None)}:
+    for s, p in {(term, label) for label in _LABELS for term in graph.subjects(label, None)}:
         labels = list(graph.objects(s, p))
         if any(getattr(o, "language", None) == "en" for o in labels):
             for o in labels:
@@ -267,10 +267,12 @@ def build(
     progress : callable, optional
         Called with each step's name as it starts (for a status display).
     validate : bool, default True
-        Run ``ecograph.validation.validate.validate_store`` (skipped with a note if absent).
+        Check the shapes and the integrity checks (``ecograph.validation.validate.validate_store``);
+        False skips the step, and its summary says "skipped: not requested".
     reason : bool, default True
         Materialise the OWL 2 RL entailments over all the data
-        (:func:`ecograph.validation.materialise.materialise`); a failure is an error.
+        (:func:`ecograph.validation.materialise.materialise`); a failure is an error. False
+        skips the step, exports empty inferred files and adds a note saying so.
 
     Returns
     -------
@@ -318,9 +320,10 @@ def build(
         else:
             from ecograph.validation.materialise import materialise
 
-            result = materialise(data, ontology)
-            report.inferred, report.provenance = result.inferred, result.provenance
-            r.append(f"{len(result.inferred)} statements inferred by {result.engine} (OWL 2 RL, {result.peak_mb:,.0f} MB)")
+            materialised = materialise(data, ontology)
+            report.inferred, report.provenance = materialised.inferred, materialised.provenance
+            r.append(f"{len(materialised.inferred)} statements inferred by {materialised.engine} "
+                     f"(OWL 2 RL, {materialised.peak_mb:,.0f} MB)")
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))

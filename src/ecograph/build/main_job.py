@@ -55,6 +55,8 @@ def run_main_job(
 
     from ecograph.sparql.query import catalogue_summary, run_catalogue
 
+    assert report.data is not None and report.ontology is not None, "a finished build keeps its stores"
+
     say("queries")
     # The catalogue runs on the data with the ontology and the inferred graph added in place (a copy of
     # the store would double the memory); they leave again before the projection reads the data.

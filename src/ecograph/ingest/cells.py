@@ -7,7 +7,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from ecograph.safe_text import FORMULA_CHARS, control_characters
+from ecograph.safe_text import FORMULA_CHARS
 
 __all__ = [
     "CellError",

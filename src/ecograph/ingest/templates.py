@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 from ecograph.ingest.cells import FORMULA_CHARS
-from ecograph.safe_text import spreadsheet_safe
 from ecograph.ingest.reading import decode
 from ecograph.ingest.schema import (
     SLUG_PATTERN,
@@ -19,6 +18,7 @@ from ecograph.ingest.schema import (
     schemas,
     template_dir,
 )
+from ecograph.safe_text import spreadsheet_safe
 
 __all__ = [
     "csv_safe",
@@ -92,6 +92,7 @@ def write_xlsx(path: Path, tmpl: TableSchema, rows: list[list[str]]) -> None:
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
+    assert sheet is not None, "a new workbook has a sheet"
     sheet.title = tmpl.kind
     docs = workbook.create_sheet("columns")
     for ws, header, body in (

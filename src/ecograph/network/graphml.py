@@ -11,8 +11,8 @@ from typing import Any
 import networkx as nx
 
 from ecograph.errors import EcographError
-from ecograph.rdf.export import atomic_write
 from ecograph.safe_text import xml_safe
+from ecograph.utils import atomic_write
 
 __all__ = ["FORMATS", "flatten", "write_graph", "export_projection"]
 
@@ -141,8 +141,8 @@ def export_projection(
     Path
         The file written.
     """
-    from ecograph.paths import build_dir
     from ecograph.network.projection import load_projection
+    from ecograph.paths import build_dir
 
     if fmt not in FORMATS:
         raise EcographError(f"unsupported graph format {fmt!r} (use {', '.join(FORMATS)})")

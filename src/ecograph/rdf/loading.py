@@ -11,8 +11,8 @@ import pyoxigraph as ox
 import rdflib
 
 from ecograph.errors import InputError
-from ecograph.rdf.namespaces import PREFIXES
 from ecograph.paths import data_dirs, display_path, ontology_dir
+from ecograph.rdf.namespaces import PREFIXES
 
 __all__ = [
     "RDF_FORMATS",
@@ -43,12 +43,28 @@ _REFUSED_SUFFIXES = {
     ".owx": "OWL/XML is not read: save the ontology as Turtle (.ttl) or RDF/XML (.rdf)",
     ".ofn": "OWL functional syntax is not read: save the ontology as Turtle (.ttl) or RDF/XML (.rdf)",
 }
+# Other files may share these suffixes (a synthetic graph's .expected.json, metadata): only
+# those whose start reads as RDF are refused; the rest are not RDF and not looked at.
+_RDF_MARKS = {
+    ".json": (b'"@context"', b'"@graph"', b'"@id"'),
+    ".xml": (b"http://www.w3.org/1999/02/22-rdf-syntax-ns#", b"<rdf:RDF"),
+}
+_PEEK_BYTES = 1 << 16
 # pyoxigraph prefixes messages with a location that InputError already shows.
 _LOCATION = re.compile(r"^Parser error [^:]*: ")
 
 
 def _is_shapes(path: Path) -> bool:
     return path.name == "shapes.ttl" or path.name.endswith("-shapes.ttl")
+
+
+def _looks_like_rdf(path: Path, suffix: str) -> bool:
+    marks = _RDF_MARKS.get(suffix)
+    if marks is None:
+        return True
+    with path.open("rb") as f:
+        start = f.read(_PEEK_BYTES)
+    return any(mark in start for mark in marks)
 
 
 def _rdf_files(paths: Iterable[Path]) -> list[Path]:
@@ -58,7 +74,7 @@ def _rdf_files(paths: Iterable[Path]) -> list[Path]:
         suffix = p.suffix.lower()
         if not p.is_file():
             continue
-        if suffix in _REFUSED_SUFFIXES:
+        if suffix in _REFUSED_SUFFIXES and _looks_like_rdf(p, suffix):
             raise InputError(display_path(p), f"cannot load this file: {_REFUSED_SUFFIXES[suffix]}")
         if suffix in RDF_FORMATS:
             found.append(p)

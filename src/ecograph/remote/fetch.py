@@ -294,7 +294,7 @@ def fetch_neighbourhood(
             seen.update(todo)
             rows = [r for r in _around(endpoint, todo, timeout, subjects_only=last) if r["g"].value in graphs]
             report.requests += (len(todo) + _NODES_PER_REQUEST - 1) // _NODES_PER_REQUEST
-            report.store.extend(_quad(r, target(r["g"])) for r in rows)  # type: ignore[arg-type]
+            report.store.extend(_quad(r, target(r["g"])) for r in rows)
             # Links the projection folds away (evidence, data sets, units...) lead nowhere: not followed.
             new = {
                 t.value

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -14,6 +13,13 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import pyoxigraph as ox
 
+from ecograph.errors import EcographError, InputError
+from ecograph.paths import build_dir
+from ecograph.rdf.export import ExportFormat, export
+from ecograph.rdf.loading import data_files, load_dataset, load_ontology, ontology_files
+from ecograph.rdf.namespaces import PREFIXES
+from ecograph.rdf.terms import XSD_STRING, curie
+from ecograph.safe_text import xml_safe_term
 from ecograph.sparql.catalogue import (
     CatalogueQuery,
     find_query,
@@ -22,14 +28,7 @@ from ecograph.sparql.catalogue import (
     parse_query_text,
     syntax_error_position,
 )
-from ecograph.errors import EcographError, InputError
-from ecograph.rdf.export import ExportFormat, export
-from ecograph.rdf.loading import data_files, load_dataset, load_ontology, ontology_files
-from ecograph.rdf.namespaces import PREFIXES
-from ecograph.paths import build_dir
-from ecograph.validation.reasoning import reason
-from ecograph.remote.client import remote_query
-from ecograph.safe_text import xml_safe_term
+from ecograph.sparql.client import remote_query
 from ecograph.sparql.tokens import Kind, code_tokens, declared_prefixes, names_its_dataset
 
 __all__ = [
@@ -91,10 +90,7 @@ def compact(term: Term | None) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        for prefix, ns in PREFIXES.items():
-            if term.value.startswith(ns) and re.fullmatch(r"[\w.-]*", term.value[len(ns):]):
-                return f"{prefix}:{term.value[len(ns):]}"
-        return f"<{term.value}>"
+        return curie(term.value) or f"<{term.value}>"
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     if isinstance(term, ox.Literal):
@@ -112,7 +108,7 @@ def json_term(term: Term) -> dict[str, object]:
         out: dict[str, object] = {"type": "literal", "value": term.value}
         if term.language:
             out["xml:lang"] = term.language
-        elif term.datatype.value != _XSD_STRING:
+        elif term.datatype != XSD_STRING:
             out["datatype"] = term.datatype.value
         return out
     return {
@@ -171,7 +167,7 @@ class QueryResult:
 
     def records(self) -> list[dict[str, Term]]:
         """Return the SELECT rows as dictionaries of bound variables."""
-        return [{v: t for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+        return [{v: t for v, t in zip(self.variables, row, strict=True) if t is not None} for row in self.rows]
 
     def to_pandas(self, *, compact: bool = False) -> pandas.DataFrame:
         """Return the answer as a pandas DataFrame (needs ``pip install "ecograph[notebook]"``).
@@ -223,7 +219,7 @@ class QueryResult:
             return json.dumps({"head": {}, "boolean": bool(self.boolean)}).encode()
         # XML cannot carry some control characters at all (see ecograph.safe_text).
         safe = xml_safe_term if xml else (lambda t: t)
-        bindings = [{v: json_term(safe(t)) for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+        bindings = [{v: json_term(safe(t)) for v, t in zip(self.variables, row, strict=True) if t is not None} for row in self.rows]
         return json.dumps({"head": {"vars": self.variables}, "results": {"bindings": bindings}}).encode()
 
     def serialize(self, format: str) -> bytes:
@@ -262,14 +258,16 @@ class QueryResult:
             )
         # Round trip through pyoxigraph so every format is written by its SPARQL results serializer.
         parsed = ox.parse_query_results(self._results_json(xml=format == "xml"), format=ox.QueryResultsFormat.JSON)
-        return parsed.serialize(format=results_format)
+        data = parsed.serialize(format=results_format)
+        assert data is not None  # no output given: the bytes are returned
+        return data
 
 
 def _plain_table(headers: list[str], rows: list[list[str]]) -> str:
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -319,11 +317,8 @@ def inferred_statements(store: ox.Store | None = None) -> tuple[list[ox.Quad], s
     from ecograph.validation.materialise import materialise
 
     ontology = load_ontology()
-    if store is None:
-        data = load_dataset()
-    else:
-        # The store may hold the ontology too: the engine reads the ontology from its own argument.
-        data = store
+    # A given store may hold the ontology too: the engine reads the ontology from its own argument.
+    data = load_dataset() if store is None else store
     try:
         result = materialise(data, ontology)
     except EcographError as e:
@@ -504,7 +499,11 @@ class _Deadline:
         return time.perf_counter() - self.start
 
 
-def _collect(answer: object, query: CatalogueQuery, deadline: _Deadline, bindings: dict[str, Term]) -> QueryResult:
+# What a query answers: a boolean, rows, or statements (triples here, quads when parsed from an endpoint).
+_Answer = ox.QueryBoolean | ox.QuerySolutions | Iterable[ox.Triple | ox.Quad]
+
+
+def _collect(answer: _Answer, query: CatalogueQuery, deadline: _Deadline, bindings: dict[str, Term]) -> QueryResult:
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult(query, "ask", boolean=bool(answer), seconds=deadline.elapsed, bindings=bindings)
     if isinstance(answer, ox.QuerySolutions):
@@ -515,8 +514,8 @@ def _collect(answer: object, query: CatalogueQuery, deadline: _Deadline, binding
             deadline.check()
         return QueryResult(query, "select", variables, rows, seconds=deadline.elapsed, bindings=bindings)
     triples = []
-    for t in answer:  # QueryTriples, or the triples an endpoint sent
-        triples.append(t)
+    for t in answer:  # QueryTriples, or the statements an endpoint sent (in the default graph)
+        triples.append(t.triple if isinstance(t, ox.Quad) else t)
         deadline.check()
     return QueryResult(query, "construct", triples=triples, seconds=deadline.elapsed, bindings=bindings)
 
@@ -623,8 +622,10 @@ def _run_remote(
             if graph:
                 return _collect(answer.triples(), query, deadline, bindings)
             solutions = answer.solutions()
-            if query.kind == "ask" and isinstance(solutions, ox.QuerySolutions) and [v.value for v in solutions.variables] == ["__ASK_RETVAL"]:
+            ask_as_row = isinstance(solutions, ox.QuerySolutions) and [v.value for v in solutions.variables] == ["__ASK_RETVAL"]
+            if query.kind == "ask" and ask_as_row:
                 # Virtuoso 7 answers ASK with one row of an integer 1 or 0 instead of a boolean.
+                assert isinstance(solutions, ox.QuerySolutions)
                 rows = list(solutions)
                 value = rows[0][0] if rows else None
                 yes = value is not None and value.value not in ("0", "false")
@@ -663,7 +664,7 @@ def run_query(
         answer that takes long to compute is not interrupted.
     max_bytes : int, optional
         For an endpoint, the most bytes its answer may have (default 256 MiB, see
-        :mod:`ecograph.remote.client`); the answer is parsed as it streams in.
+        :mod:`ecograph.sparql.client`); the answer is parsed as it streams in.
     inferred : bool, default True
         For the default store: add the inferred statements (see :func:`default_store`).
 

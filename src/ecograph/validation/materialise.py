@@ -41,6 +41,7 @@ import pyoxigraph as ox
 
 from ecograph.errors import EcographError
 from ecograph.rdf.namespaces import ONTOLOGY_IRI, PREFIXES
+from ecograph.rdf.stores import serialize
 
 __all__ = [
     "INFERRED_GRAPH",
@@ -151,7 +152,12 @@ class Materialisation:
 
     def members(self, cls: str) -> set[str]:
         """IRIs inferred to belong to the class ``cls`` (an IRI)."""
-        return {q.subject.value for q in self.inferred if q.predicate == RDF_TYPE and q.object.value == cls}
+        member = ox.NamedNode(cls)
+        return {
+            q.subject.value
+            for q in self.inferred
+            if q.predicate == RDF_TYPE and q.object == member and isinstance(q.subject, ox.NamedNode)
+        }
 
 
 def engine_version() -> str:
@@ -171,9 +177,9 @@ def engine_version() -> str:
 def _union_text(store: ox.Store, predicates: Iterable[ox.NamedNode] | None) -> bytes:
     """N-Triples of the store's statements (every graph), only of the given predicates when not None."""
     if predicates is None:
-        return bytes(ox.serialize((q.triple for q in store), format=ox.RdfFormat.N_TRIPLES))
+        return serialize((q.triple for q in store), ox.RdfFormat.N_TRIPLES)
     chunks = [
-        ox.serialize((q.triple for q in store.quads_for_pattern(None, p, None, None)), format=ox.RdfFormat.N_TRIPLES)
+        serialize((q.triple for q in store.quads_for_pattern(None, p, None, None)), ox.RdfFormat.N_TRIPLES)
         for p in sorted(set(predicates), key=lambda p: p.value)
     ]
     return b"".join(chunks)
@@ -331,7 +337,7 @@ def provenance(data: ox.Store, engine: str, statements: int) -> list[ox.Quad]:
         return ox.NamedNode(PREFIXES[prefix] + local)
 
     name, _, version = engine.partition(" ")
-    triples = [
+    triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
         (INFERRED_GRAPH, RDF_TYPE, iri("prov", "Entity")),
         (INFERRED_GRAPH, iri("rdfs", "label"), ox.Literal(f"{statements} statements inferred by OWL 2 RL reasoning", language="en")),
         (INFERRED_GRAPH, iri("prov", "wasGeneratedBy"), _ACTIVITY),
