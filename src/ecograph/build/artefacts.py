@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 import types
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,10 +22,11 @@ import rdflib
 from rdflib.namespace import DCTERMS, RDFS, SDO, SKOS
 
 from ecograph.build.full import FULL_EXPORT, ontology_quads
+from ecograph.build.parallel import run_forked
 from ecograph.errors import EcographError, ValidationFailed
+from ecograph.paths import build_dir, ontology_dir
 from ecograph.rdf.export import ExportFormat, export_all
 from ecograph.rdf.loading import data_files, load_dataset, load_ontology, ontology_files, temporarily_added
-from ecograph.paths import build_dir, ontology_dir
 
 __all__ = ["OutputFile", "StepResult", "BuildReport", "build", "ontology_html"]
 
@@ -202,11 +203,35 @@ class _Steps:
         self.report.steps.append(StepResult(name, time.perf_counter() - start, "; ".join(result) or "ok"))
 
 
-def _write_all(tmp: Path, files: Iterable[tuple[str, ExportFormat]], data: ox.Store, report: BuildReport) -> None:
-    files = list(files)
-    counts = export_all(data, [(fmt, tmp / name) for name, fmt in files])
-    for (name, _), count in zip(files, counts, strict=True):
-        report.files.append(OutputFile(name, (tmp / name).stat().st_size, count))
+def _export_files(tmp: Path, data: ox.Store, report: BuildReport) -> int:
+    """Write the data, inferred and full exports; return how many files were written."""
+    inferred = ox.Store()
+    inferred.extend(report.inferred)
+    inferred.extend(report.provenance)
+    triple_files = [f for f in DATA_EXPORTS if not f[1].supports_datasets]
+    dataset_files = [f for f in DATA_EXPORTS if f[1].supports_datasets]
+
+    def write(files: Sequence[tuple[str, ExportFormat]], store: ox.Store) -> list[int]:
+        return export_all(store, [(fmt, tmp / name) for name, fmt in files])
+
+    def inferred_and_full() -> list[int]:
+        counts = write(INFERRED_EXPORTS[:1], _without_provenance(inferred)) + write(INFERRED_EXPORTS[1:], inferred)
+        # The ontology files' graphs and the inferred graph join the data in place: no copy of the whole store.
+        with temporarily_added(data, [*ontology_quads(), *report.inferred, *report.provenance]) as full:
+            return counts + write([(FULL_EXPORT, ExportFormat.TRIG)], full)
+
+    # Three independent jobs of about equal cost, each in a core of its own where there are several.
+    jobs: list[tuple[list[tuple[str, ExportFormat]], Callable[[], list[int]]]] = [
+        ([*INFERRED_EXPORTS, (FULL_EXPORT, ExportFormat.TRIG)], inferred_and_full),
+        (dataset_files, lambda: write(dataset_files, data)),
+        (triple_files, lambda: write(triple_files, data)),
+    ]
+    written = 0
+    for (files, _), counts in zip(jobs, run_forked([job for _, job in jobs]), strict=True):
+        for (name, _), count in zip(files, counts, strict=True):
+            report.files.append(OutputFile(name, (tmp / name).stat().st_size, count))
+            written += 1
+    return written
 
 
 def _previous_documentation(out_dir: Path, main: Path) -> bytes | None:
@@ -326,16 +351,7 @@ def build(
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
         with steps.step("export") as r:
-            _write_all(tmp, DATA_EXPORTS, data, report)
-            inferred = ox.Store()
-            inferred.extend(report.inferred)
-            inferred.extend(report.provenance)
-            _write_all(tmp, INFERRED_EXPORTS[:1], _without_provenance(inferred), report)
-            _write_all(tmp, INFERRED_EXPORTS[1:], inferred, report)
-            # The ontology files' graphs and the inferred graph join the data in place: no copy of the whole store.
-            with temporarily_added(data, [*ontology_quads(), *report.inferred, *report.provenance]) as full:
-                _write_all(tmp, [(FULL_EXPORT, ExportFormat.TRIG)], full, report)
-            r.append(f"{len(DATA_EXPORTS) + len(INFERRED_EXPORTS) + 1} files")
+            r.append(f"{_export_files(tmp, data, report)} files")
 
         with steps.step("document") as r:
             (tmp / "ontology").mkdir()
