@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 import ecograph.build.artefacts as build_module
 from ecograph.build.artefacts import BuildReport, build
 from ecograph.cli import app
-from ecograph.errors import EcographError, InputError
+from ecograph.errors import EcographError, InputError, ValidationFailed
 from ecograph.rdf.loading import load_dataset, store_from_files
 from support import FIXTURES, SHIPPED, tree_bytes
 
@@ -87,7 +87,10 @@ def test_report_lists_the_files_written(built: Built) -> None:
     on_disk = {path: len(body) for path, body in tree_bytes(built.first).items()}
     assert {f.path: f.size for f in built.report.files} == on_disk
     assert [s.name for s in built.report.steps][0] == "load"
-    assert {"export", "document"} <= {s.name for s in built.report.steps}
+    names = [s.name for s in built.report.steps]
+    # Validation runs beside the data's exports; with reasoning, the inferred and full files follow it.
+    expected = ["load", "validate + export data", "reason", "export inferred", "document"]
+    assert names == (expected if built.first.parent.parent.name.startswith("repo") else ["load", "export", "reason", "document"])
 
 
 def test_no_temporary_directories_are_left(built: Built) -> None:
@@ -209,6 +212,21 @@ def test_failure_after_loading_keeps_the_build(project: Path, tmp_path: Path, mo
     )
     with pytest.raises(EcographError, match="pyLODE"):
         build(out, validate=False, reason=False)
+    assert tree_bytes(out) == before
+    assert [p.name for p in out.parent.iterdir()] == ["build"]
+
+
+def test_failed_validation_in_its_worker_stops_the_build_and_keeps_the_previous_one(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out" / "build"
+    build(out, validate=False, reason=False)
+    before = tree_bytes(out)
+    # Validation runs in a forked worker beside the exports; its verdict and report must reach the caller.
+    monkeypatch.setattr(build_module, "_validate", lambda data, ontology: (False, "ecod:x has no label"))
+    with pytest.raises(ValidationFailed) as info:
+        build(out, reason=False)
+    assert info.value.report == "ecod:x has no label"
     assert tree_bytes(out) == before
     assert [p.name for p in out.parent.iterdir()] == ["build"]
 

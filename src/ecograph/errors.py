@@ -34,6 +34,10 @@ class InputError(EcographError):
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         return f"{where}: {self.message}"
 
+    def __reduce__(self) -> tuple[type, tuple[str, str, int | None]]:
+        # So that the error survives the trip back from a worker process.
+        return type(self), (self.path, self.message, self.line)
+
 
 class ValidationFailed(EcographError):
     """The data does not conform to the shapes.
@@ -49,6 +53,9 @@ class ValidationFailed(EcographError):
     def __init__(self, report: str, summary: str = "validation failed") -> None:
         self.report = report
         super().__init__(summary)
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return type(self), (self.report, str(self))
 
 
 class MissingDependency(EcographError):

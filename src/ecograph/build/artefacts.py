@@ -12,16 +12,19 @@ import sys
 import tempfile
 import time
 import types
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import DCTERMS, RDFS, SDO, SKOS
 
 from ecograph.build.full import FULL_EXPORT, ontology_quads
+from ecograph.build.parallel import run_forked
 from ecograph.errors import EcographError, ValidationFailed
 from ecograph.paths import build_dir, ontology_dir
 from ecograph.rdf.export import ExportFormat, export_all
@@ -202,11 +205,50 @@ class _Steps:
         self.report.steps.append(StepResult(name, time.perf_counter() - start, "; ".join(result) or "ok"))
 
 
-def _write_all(tmp: Path, files: Iterable[tuple[str, ExportFormat]], data: ox.Store, report: BuildReport) -> None:
-    files = list(files)
-    counts = export_all(data, [(fmt, tmp / name) for name, fmt in files])
-    for (name, _), count in zip(files, counts, strict=True):
-        report.files.append(OutputFile(name, (tmp / name).stat().st_size, count))
+ExportJob = tuple[list[tuple[str, ExportFormat]], Callable[[], list[int]]]
+
+
+def _data_exports(tmp: Path, data: ox.Store) -> list[ExportJob]:
+    """The data files: as triples in one job, as a dataset in another (each sorts its own way)."""
+    jobs: list[ExportJob] = []
+    for datasets in (True, False):
+        files = [f for f in DATA_EXPORTS if f[1].supports_datasets is datasets]
+        jobs.append((files, partial(export_all, data, [(fmt, tmp / name) for name, fmt in files])))
+    return jobs
+
+
+def _inferred_and_full(tmp: Path, data: ox.Store, report: BuildReport) -> ExportJob:
+    inferred = ox.Store()
+    inferred.extend(report.inferred)
+    inferred.extend(report.provenance)
+
+    def write() -> list[int]:
+        counts = export_all(_without_provenance(inferred), [(INFERRED_EXPORTS[0][1], tmp / INFERRED_EXPORTS[0][0])])
+        counts += export_all(inferred, [(INFERRED_EXPORTS[1][1], tmp / INFERRED_EXPORTS[1][0])])
+        # The ontology files' graphs and the inferred graph join the data in place: no copy of the whole store.
+        with temporarily_added(data, [*ontology_quads(), *report.inferred, *report.provenance]) as full:
+            return counts + export_all(full, [(ExportFormat.TRIG, tmp / FULL_EXPORT)])
+
+    return [*INFERRED_EXPORTS, (FULL_EXPORT, ExportFormat.TRIG)], write
+
+
+def _record(tmp: Path, report: BuildReport, jobs: list[ExportJob], counts: list[list[int]]) -> int:
+    """Add each written file to the report; return how many there were."""
+    written = 0
+    for (files, _), job_counts in zip(jobs, counts, strict=True):
+        for (name, _), count in zip(files, job_counts, strict=True):
+            report.files.append(OutputFile(name, (tmp / name).stat().st_size, count))
+            written += 1
+    return written
+
+
+def _validate(data: ox.Store, ontology: ox.Store) -> tuple[bool, str]:
+    from ecograph.validation.validate import validate_store
+
+    # The ontology joins the data for the checks only: no second store of the whole graph.
+    with temporarily_added(data, ontology) as store:
+        result = validate_store(store)
+    return result.conforms, result.text
 
 
 def _previous_documentation(out_dir: Path, main: Path) -> bytes | None:
@@ -300,45 +342,39 @@ def build(
             f"{len(ontology_files())} ontology files, {len(ontology)} triples"
         )
 
-    with steps.step("validate") as r:
-        if not validate:
-            r.append("skipped: not requested")
-        else:
-            from ecograph.validation.validate import validate_store
-
-            # The ontology joins the data for the checks only: no second store of the whole graph.
-            with temporarily_added(data, ontology) as store:
-                result = validate_store(store)
-            if not result.conforms:
-                raise ValidationFailed(result.text, "validation failed: the data does not conform to the shapes")
-            r.append("conforms")
-
-    with steps.step("reason") as r:
-        if not reason:
-            r.append("skipped: not requested")
-            report.notes.append("reasoning skipped: ecograph-inferred.ttl and ecograph-inferred.trig are empty")
-        else:
-            from ecograph.validation.materialise import materialise
-
-            materialised = materialise(data, ontology)
-            report.inferred, report.provenance = materialised.inferred, materialised.provenance
-            r.append(f"{len(materialised.inferred)} statements inferred by {materialised.engine} "
-                     f"(OWL 2 RL, {materialised.peak_mb:,.0f} MB)")
-
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
-        with steps.step("export") as r:
-            _write_all(tmp, DATA_EXPORTS, data, report)
-            inferred = ox.Store()
-            inferred.extend(report.inferred)
-            inferred.extend(report.provenance)
-            _write_all(tmp, INFERRED_EXPORTS[:1], _without_provenance(inferred), report)
-            _write_all(tmp, INFERRED_EXPORTS[1:], inferred, report)
-            # The ontology files' graphs and the inferred graph join the data in place: no copy of the whole store.
-            with temporarily_added(data, [*ontology_quads(), *report.inferred, *report.provenance]) as full:
-                _write_all(tmp, [(FULL_EXPORT, ExportFormat.TRIG)], full, report)
-            r.append(f"{len(DATA_EXPORTS) + len(INFERRED_EXPORTS) + 1} files")
+        # Validation and the exports need nothing from each other: forked workers, a core each. Without
+        # reasoning the inferred and full files are known too and join them. A failed validation stops
+        # the exports and leaves out_dir as it was.
+        jobs = _data_exports(tmp, data) + ([] if reason else [_inferred_and_full(tmp, data, report)])
+        with steps.step(("validate + " if validate else "") + ("export data" if reason else "export")) as r:
+            check: list[Callable[[], object]] = [partial(_validate, data, ontology)] if validate else []
+            results: list[Any] = run_forked([*check, *(job for _, job in jobs)])
+            if validate:
+                conforms, text = results.pop(0)
+                if not conforms:
+                    raise ValidationFailed(text, "validation failed: the data does not conform to the shapes")
+                r.append("conforms")
+            r.append(f"{_record(tmp, report, jobs, results)} files")
+
+        with steps.step("reason") as r:
+            if not reason:
+                r.append("skipped: not requested")
+                report.notes.append("reasoning skipped: ecograph-inferred.ttl and ecograph-inferred.trig are empty")
+            else:
+                from ecograph.validation.materialise import materialise
+
+                materialised = materialise(data, ontology)
+                report.inferred, report.provenance = materialised.inferred, materialised.provenance
+                r.append(f"{len(materialised.inferred)} statements inferred by {materialised.engine} "
+                         f"(OWL 2 RL, {materialised.peak_mb:,.0f} MB)")
+
+        if reason:
+            with steps.step("export inferred") as r:
+                job = _inferred_and_full(tmp, data, report)
+                r.append(f"{_record(tmp, report, [job], [job[1]()])} files")
 
         with steps.step("document") as r:
             (tmp / "ontology").mkdir()

@@ -141,7 +141,9 @@ def load_file(store: ox.Store, path: Path) -> None:
     if fmt is None:
         raise InputError(shown, f"unsupported file type {path.suffix!r} (use {', '.join(RDF_FORMATS)})")
     try:
-        store.load(path=path, format=fmt)
+        # Bulk loading skips the per-statement transaction: about a third faster on large files. On a
+        # parse error the store may hold part of the file; every caller then drops the store.
+        store.bulk_load(path=path, format=fmt)
     except SyntaxError as e:
         message = _LOCATION.sub("", e.msg or str(e))
         if e.offset and e.lineno:
