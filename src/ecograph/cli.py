@@ -436,23 +436,36 @@ def viz(
         Optional[list[str]], typer.Option("--chain", help="Also highlight this chain (repeatable).")
     ] = None,
     max_nodes: Annotated[
-        int, typer.Option("--max-nodes", min=1, help="Above this many nodes, draw one node per class.")
-    ] = 2000,
+        int,
+        typer.Option(
+            "--max-nodes", min=1, help="Above this many nodes, open on one node per Louvain community (drill down in the page)."
+        ),
+    ] = 150_000,
     screenshot: Annotated[
         Optional[Path], typer.Option("--screenshot", help="Also save a PNG of the page (needs chromium).")
     ] = None,
+    renderer: Annotated[
+        str, typer.Option("--renderer", help="sigma (WebGL, up to ~10^5 nodes; the default) or vis (vis-network).")
+    ] = "sigma",
 ) -> None:
     """Write the analysts' page: one self-contained HTML file that opens offline."""
     from ecograph.paths import display_path
     from ecograph.viz import write_page
 
+    if renderer not in ("sigma", "vis"):
+        _fail(f"--renderer must be sigma or vis, not {renderer!r}", 2)
     report = _guard(
-        lambda: write_page(out, focus=focus, hops=hops, chain=chain, max_nodes=max_nodes, screenshot=screenshot)
+        lambda: write_page(
+            out, focus=focus, hops=hops, chain=chain, max_nodes=max_nodes, screenshot=screenshot, renderer=renderer
+        )
     )
     drawn = f"{report.nodes} nodes, {report.edges} edges"
     if report.aggregated:
-        drawn += f" (one per class: {report.graph_nodes} nodes, {report.graph_edges} edges aggregated)"
-    _out().print(f"{escape(display_path(report.path))}  ({report.size} bytes; {drawn}; size by {report.size_measure})")
+        drawn += f"; opens on {report.communities} communities (more than {max_nodes} nodes)"
+    _out().print(
+        f"{escape(display_path(report.path))}  ({report.size} bytes; {drawn}; {report.renderer} renderer; "
+        f"size by {report.size_measure})"
+    )
     for name, members in report.chains.items():
         _out().print(f"chain {escape(name)}: {members} nodes highlighted")
     if report.screenshot is not None:
