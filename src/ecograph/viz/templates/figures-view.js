@@ -4,6 +4,16 @@
 (function () {
   "use strict";
   if (typeof echarts === "undefined") return;
+  // A big graph has figures for hundreds of areas: each kind of chart draws the best-covered ones
+  // and says how many it left to the profiles.
+  var MAX_PER_KIND = 8;
+  function capped(box, page, keys, weight, what) {
+    var sorted = keys.slice().sort(function (a, b) { return weight(b) - weight(a) || (a < b ? -1 : 1); });
+    if (sorted.length > MAX_PER_KIND) {
+      box.appendChild(page.el("p", sorted.length - MAX_PER_KIND + " more " + what + " are not charted here; their profiles show them.", "muted"));
+    }
+    return sorted.slice(0, MAX_PER_KIND).sort();
+  }
 
   function tip(page, lines) {
     var box = document.createElement("div");
@@ -59,7 +69,7 @@
       if (x.f.area && x.f.growth !== null && x.f.growth !== undefined && typeof x.f.value === "number")
         (byArea[x.f.area + "|" + x.f.year] = byArea[x.f.area + "|" + x.f.year] || []).push(x);
     });
-    Object.keys(byArea).sort().forEach(function (key) {
+    capped(box, page, Object.keys(byArea), function (k) { return byArea[k].length; }, "areas with growth figures").forEach(function (key) {
       var list = byArea[key].sort(function (a, b) { return a.f.growth - b.f.growth; });
       var subject = page.name(list[0].node), year = list[0].f.year || "";
       var area = card(box, page, subject + ", " + year + ": figures and their growth",
@@ -89,7 +99,7 @@
       var whole = x.f.partOf || x.f.subsetOf;
       if (whole && byIri[whole] && typeof x.f.value === "number") (parts[whole] = parts[whole] || []).push(x);
     });
-    Object.keys(parts).sort().forEach(function (iri) {
+    capped(box, page, Object.keys(parts), function (k) { return parts[k].length; }, "figures with parts").forEach(function (iri) {
       var whole = byIri[iri], list = parts[iri], subject = page.name(whole.node);
       var unit = page.term(whole.f.unit);
       var area = card(box, page, subject + ": " + page.term(whole.f.indicator) + " and its parts",
@@ -181,10 +191,12 @@
     figs.forEach(function (x) {
       if (x.f.year && typeof x.f.value === "number") (series[x.node + "|" + x.f.indicator + "|" + x.f.unit] = series[x.node + "|" + x.f.indicator + "|" + x.f.unit] || []).push(x);
     });
-    Object.keys(series).sort().forEach(function (key) {
+    var keys = Object.keys(series).filter(function (key) {
+      var years = new Set(series[key].map(function (x) { return x.f.year; }));
+      return years.size >= 2 && years.size === series[key].length;
+    });
+    capped(box, page, keys, function (k) { return series[k].length; }, "series").forEach(function (key) {
       var list = series[key];
-      var years = new Set(list.map(function (x) { return x.f.year; }));
-      if (years.size < 2 || years.size !== list.length) return;
       var area = card(box, page, page.name(list[0].node) + ": " + page.term(list[0].f.indicator) + " by year", null);
       charts.push(draw(area, lineOption(page, page.name(list[0].node), list.map(function (x) { return x.f; }))));
     });
