@@ -7,7 +7,6 @@ import hashlib
 import json
 import math
 import re
-from html.parser import HTMLParser
 from itertools import combinations
 from pathlib import Path
 
@@ -21,92 +20,7 @@ from ecograph.viz import build_page, build_scene, write_page
 from ecograph.viz.layout import layout, remove_overlaps
 from ecograph.viz.page import safe_json
 from ecograph.viz.style import FAMILIES, family_of
-
-ECOD = "https://w3id.org/ecograph/id/"
-ECO = "https://w3id.org/ecograph/ontology#"
-SECTION = ECOD + "source-test-s1"
-VIRTUOUS = {ECOD + s for s in ("zbj", "iflytek", "daan-gene", "enjoyor")}
-VIRTUOUS_MEMBERS = VIRTUOUS | {
-    ECOD + s
-    for s in (
-        "zbj-spaces",
-        "particle-space",
-        "daan-gene-spaces",
-        "enjoyor-spaces",
-        "unnamed-incubator-of-zbj",
-        "unnamed-incubator-of-iflytek",
-        "unnamed-incubator-of-daan-gene",
-        "unnamed-incubator-of-enjoyor",
-    )
-}
-PAYLOADS = (
-    "<script>window.__pwned=1</script>",
-    "<img src=x onerror=window.__pwned=1>",
-    '<a href="javascript:window.__pwned=1">click</a>',
-    "\"'quotes'\" and the word href",
-    "\u202eevil\u202c right-to-left",
-    "中国 </script><!--",
-    "line\u2028separator",
-)
-
-
-def hostile_graph() -> nx.MultiDiGraph:
-    """A graph whose every text is an injection attempt; each payload sets window.__pwned."""
-    g = nx.MultiDiGraph(sections={SECTION: {"title": PAYLOADS[1], "document": ECOD + "doc"}})
-    for i, text in enumerate(PAYLOADS):
-        g.add_node(
-            f"{ECOD}hostile-{i}",
-            label=text,
-            label_zh="中国" + text,
-            kind=PAYLOADS[i % 3],
-            classes=[ECO + "Enterprise"],
-            unnamed=False,
-            sources=[SECTION],
-            figures=[
-                {
-                    "indicator": text,
-                    "value": i,
-                    "unit": PAYLOADS[0],
-                    "qualifier": PAYLOADS[2],
-                    "year": 2017,
-                    "growth": None,
-                    "growth_qualifier": None,
-                    "source": SECTION,
-                }
-            ],
-        )
-    for i in range(len(PAYLOADS) - 1):
-        g.add_edge(f"{ECOD}hostile-{i}", f"{ECOD}hostile-{i + 1}", predicate=ECO + "x", kind=PAYLOADS[3], sources=[])
-    return g
-
-
-class _Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.scripts: list[str] = []
-        self._in_script = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-        self._in_script = tag == "script"
-        if self._in_script:
-            self.scripts.append("")
-
-    def handle_endtag(self, tag: str) -> None:
-        self._in_script = False
-
-    def handle_data(self, data: str) -> None:
-        if self._in_script:
-            self.scripts[-1] += data
-
-
-def parse(html: str) -> _Tags:
-    """The tags and the script texts of an HTML page."""
-    p = _Tags()
-    p.feed(html)
-    return p
-
+from support import ECO, ECOD, PAYLOADS, SECTION, VIRTUOUS_MEMBERS, hostile_graph, parse
 
 
 def tiny_graph(order: list[str] | None = None) -> nx.MultiDiGraph:

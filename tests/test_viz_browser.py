@@ -15,7 +15,7 @@ import pytest
 
 from ecograph.viz import build_page, write_page
 from ecograph.viz.browser import chromium, wait_ready
-from test_viz import ECOD, PAYLOADS, VIRTUOUS_MEMBERS, hostile_graph, parse
+from support import ECOD, PAYLOADS, VIRTUOUS_MEMBERS, hostile_graph, parse
 
 pytest.importorskip("selenium")
 if not (shutil.which("chromium") and shutil.which("chromedriver")):

@@ -16,6 +16,7 @@ from typing import Any
 import networkx as nx
 
 from ecograph.errors import EcographError
+from ecograph.rdf.terms import local_name
 from ecograph.viz.layout import layout
 from ecograph.viz.style import FAMILIES, class_styles, edge_colour, family_of
 
@@ -138,7 +139,7 @@ def short(term: object) -> str:
         return ""
     text = str(term)
     if "://" in text:
-        return text.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        return local_name(text)
     return text
 
 
