@@ -93,6 +93,15 @@ PAYLOADS = (
 )
 
 
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Bidirectional controls: the page shows each as its visible code (U+202E as "[U+202E]")."""
+
+
+def shown(text: str) -> str:
+    """A text from the data as the page shows it."""
+    return BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+
+
 def hostile_graph() -> nx.MultiDiGraph:
     """A graph whose every text is an injection attempt; each payload sets window.__pwned."""
     g = nx.MultiDiGraph(sections={SECTION: {"title": PAYLOADS[1], "document": ECOD + "doc"}})
@@ -105,17 +114,20 @@ def hostile_graph() -> nx.MultiDiGraph:
             classes=[ECO + "Enterprise"],
             unnamed=False,
             sources=[SECTION],
+            # Two years of one indicator (a series chart) with a growth and an area (the figures-by-area chart).
             figures=[
                 {
                     "indicator": text,
-                    "value": i,
+                    "value": i + year - 2017,
                     "unit": PAYLOADS[0],
                     "qualifier": PAYLOADS[2],
-                    "year": 2017,
-                    "growth": None,
+                    "year": year,
+                    "growth": 1.5 if year == 2017 else None,
                     "growth_qualifier": None,
+                    "area": f"{ECOD}hostile-{i}",
                     "source": SECTION,
                 }
+                for year in (2017, 2018)
             ],
         )
     for i in range(len(PAYLOADS) - 1):

@@ -20,7 +20,7 @@ from ecograph.viz import build_page, build_scene, write_page
 from ecograph.viz.layout import layout, remove_overlaps
 from ecograph.viz.page import safe_json
 from ecograph.viz.style import FAMILIES, family_of
-from support import ECO, ECOD, PAYLOADS, SECTION, VIRTUOUS_MEMBERS, hostile_graph, parse
+from support import BIDI, ECO, ECOD, PAYLOADS, SECTION, VIRTUOUS_MEMBERS, hostile_graph, parse, shown
 
 
 def tiny_graph(order: list[str] | None = None) -> nx.MultiDiGraph:
@@ -49,6 +49,12 @@ def test_safe_json_escapes_markup_and_line_separators() -> None:
     assert json.loads(text) == {"a": "</script><!--&\u2028\u2029"}
 
 
+def test_safe_json_shows_bidirectional_controls_as_their_codes() -> None:
+    text = safe_json({"label": "invoice\u202efdp.exe", "\u2067key": "\u200f"})
+    assert not BIDI.search(text)
+    assert json.loads(text) == {"label": "invoice[U+202E]fdp.exe", "[U+2067]key": "[U+200F]"}
+
+
 PAGE_JS = ("analysts-page.js", "renderer-sigma.js", "renderer-vis.js", "figures-view.js")
 
 
@@ -61,7 +67,8 @@ def test_hostile_text_never_appears_as_markup(renderer: str) -> None:
     data = next(a for t, a in tags.tags if a.get("id") == "ecograph-data")
     assert data["type"] == "application/json"
     payload = json.loads(tags.scripts[0])
-    assert set(payload["nodes"]["label"]) == set(PAYLOADS)
+    assert set(payload["nodes"]["label"]) == {shown(p) for p in PAYLOADS}
+    assert not BIDI.search(html)
     for name in PAGE_JS:
         code = Path(__file__).parents[1].joinpath("src/ecograph/viz/templates", name).read_text()
         assert "innerHTML" not in code and "insertAdjacentHTML" not in code and "eval(" not in code, name

@@ -15,7 +15,7 @@ import pytest
 
 from ecograph.viz import build_page, write_page
 from ecograph.viz.browser import chromium, wait_ready
-from support import ECOD, PAYLOADS, VIRTUOUS_MEMBERS, hostile_graph, parse
+from support import BIDI, ECOD, PAYLOADS, VIRTUOUS_MEMBERS, hostile_graph, parse, shown
 
 pytest.importorskip("selenium")
 if not (shutil.which("chromium") and shutil.which("chromedriver")):
@@ -286,28 +286,37 @@ def test_hostile_labels_stay_inert_text(driver: Any, tmp_path: Path, renderer: s
     assert_offline(driver, events, path)
     for i, text in enumerate(PAYLOADS):
         driver.execute_script("window.ecographPage.select(arguments[0])", f"{ECOD}hostile-{i}")
-        assert driver.execute_script("return document.querySelector('#panel h2.name').textContent") == text
+        assert driver.execute_script("return document.querySelector('#panel h2.name').textContent") == shown(text)
         zh = driver.execute_script("return document.querySelector('#panel .zh').textContent")
-        assert zh == "中国" + text
+        assert zh == shown("中国" + text)
         sources = driver.execute_script("return document.querySelector('#panel .sources li').textContent")
         assert sources == PAYLOADS[1]  # the section title
         cells = driver.execute_script("return Array.from(document.querySelectorAll('#panel table.figures td')).map(e => e.textContent)")
         assert PAYLOADS[0] in cells  # the unit, as text
+        assert not BIDI.search(driver.execute_script("return document.body.textContent"))
         driver.execute_script("window.ecographPage.renderer.repaint()")
     found = driver.execute_script("return window.ecographPage.search(arguments[0])", "中国<script>")
     assert found == [ECOD + "hostile-0"]
     results = driver.execute_script("return Array.from(document.querySelectorAll('#results button')).map(e => e.textContent)")
     assert results and results[0].startswith(PAYLOADS[0])
+    assert driver.execute_script("return window.ecographPage.search('evil')") == [ECOD + "hostile-4"]
     legend = driver.execute_script(
         "return Array.from(document.querySelectorAll('#legend-families button[data-kind] .name')).map(e => e.textContent)"
     )
     assert sorted(set(legend)) == sorted(set(PAYLOADS[:3]))
     edge_kinds = driver.execute_script("return Array.from(document.querySelectorAll('#legend-edges .name')).map(e => e.textContent)")
     assert edge_kinds == [PAYLOADS[3]]
+    labels = [lab["text"] for lab in driver.execute_script("return window.ecographPage.shownLabels()")]
+    assert shown(PAYLOADS[4]) in labels and not any(BIDI.search(t) for t in labels)
     driver.execute_script("window.ecographPage.showTab('figures')")
-    driver.execute_script(
-        "window.ecographFigures.charts.forEach(function (c) { c.dispatchAction({type: 'showTip', seriesIndex: 0, dataIndex: 0}); })"
+    assert driver.execute_script("return window.ecographPage.stats().charts") >= 1
+    tips = driver.execute_script(
+        "return window.ecographFigures.charts.map(function (c) { c.dispatchAction({type: 'showTip', seriesIndex: 0, dataIndex: 0});"
+        " return c.getDom().textContent; })"
     )
+    options = driver.execute_script("return JSON.stringify(window.ecographFigures.charts.map(function (c) { return c.getOption(); }))")
+    assert not BIDI.search(options) and not any(BIDI.search(t) for t in tips)
+    assert shown(PAYLOADS[4]) in options or any(shown(PAYLOADS[4]) in t for t in tips)
     driver.execute_script("window.ecographPage.showTab('graph')")
     driver.execute_script("window.ecographPage.unfocus()")
     with pytest.raises(NoAlertPresentException):
@@ -317,3 +326,18 @@ def test_hostile_labels_stay_inert_text(driver: Any, tmp_path: Path, renderer: s
     inline = driver.execute_script("return Array.from(document.scripts).filter(s => s.type !== 'application/json').length")
     assert inline == len(parse(html).scripts) - 1
     assert console_errors(driver) == []
+
+
+def test_a_right_to_left_override_cannot_reverse_a_shown_name(driver: Any, tmp_path: Path) -> None:
+    """U+202E before "evil" would draw it as "live": the page draws e, v, i, l from left to right."""
+    html, _ = build_page(hostile_graph())
+    path = tmp_path / "hostile.html"
+    path.write_text(html, encoding="utf-8")
+    open_page(driver, path)
+    driver.execute_script("window.ecographPage.select(arguments[0])", f"{ECOD}hostile-4")
+    lefts = driver.execute_script(
+        "var t = document.querySelector('#panel h2.name').firstChild, s = t.data.indexOf('evil'), out = [];"
+        "for (var k = s; k < s + 4; k++) { var r = document.createRange(); r.setStart(t, k); r.setEnd(t, k + 1);"
+        " out.push(r.getBoundingClientRect().left); } return out;"
+    )
+    assert lefts == sorted(lefts) and len(set(lefts)) == 4

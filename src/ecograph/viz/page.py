@@ -37,6 +37,10 @@ VIRTUOUS_CIRCLE = "virtuous-circle"
 """The chain every page highlights: graduates of an incubator that founded spaces themselves."""
 
 _JSON_ESCAPES: dict[str, str | int | None] = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+# Bidirectional controls (U+202E and kin) reorder the text after them, so a label could pose as
+# another text in the panel, a chart or a canvas label; the page shows each as its visible code.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_JSON_ESCAPES.update({c: f"[U+{ord(c):04X}]" for c in BIDI_CONTROLS})
 
 
 @dataclass
@@ -89,6 +93,8 @@ def safe_json(data: Any) -> str:
 
     ``<``, ``>``, ``&`` and the line separators U+2028/U+2029 are written as
     ``\\uXXXX`` escapes, so no string in the data can close the element or open a comment.
+    Bidirectional controls (``BIDI_CONTROLS``) become their visible code, ``[U+202E]``, so no
+    text shown from the data can reverse itself or what follows it.
 
     Parameters
     ----------
@@ -104,6 +110,8 @@ def safe_json(data: Any) -> str:
     --------
     >>> safe_json({"label": "</script><b>&"})
     '{"label":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+    >>> safe_json(["\\u202eexe.pdf"])
+    '["[U+202E]exe.pdf"]'
     """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return text.translate(str.maketrans(_JSON_ESCAPES))
