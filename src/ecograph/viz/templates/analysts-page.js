@@ -88,7 +88,8 @@
   }
   function dim(hex) {
     var r = parseInt(hex.slice(1, 3), 16), g = parseInt(hex.slice(3, 5), 16), b = parseInt(hex.slice(5, 7), 16);
-    function f(c) { return Math.round(c * 0.25 + 255 * 0.75).toString(16).padStart(2, "0"); }
+    // Faded, yet its family's hue still shows: the overview stays readable while a chain stands out.
+    function f(c) { return Math.round(c * 0.42 + 255 * 0.58).toString(16).padStart(2, "0"); }
     return "#" + f(r) + f(g) + f(b);
   }
 
@@ -147,14 +148,17 @@
       if (!nodeVisible(i)) continue;
       var p = view.screen(i);
       if (!p || p.x < -50 || p.y < -20 || p.x > w + 20 || p.y > h + 20) continue;
-      var box = null;
-      for (var where = 0; where < 4 && !box; where++) {
-        var b = labelBox(i, p, where);
-        if (b.x < 0 || b.x + b.w > w || b.y < 0 || b.y + b.h > h) continue;
-        if (grid.hits(b).length) continue;
-        // The most important names (and highlighted ones) may cover a small node; the rest may not.
-        if (k >= 12 && nodeState(i) !== "focus" && discs.hits(b).some(function (d) { return d.node !== i; })) continue;
-        box = b;
+      // A place that covers no other node first; only the most important names (and highlighted
+      // ones) may then take a place over a node, the rest are left out.
+      var box = null, mayCover = k < 12 || nodeState(i) === "focus";
+      for (var pass = 0; pass < (mayCover ? 2 : 1) && !box; pass++) {
+        for (var where = 0; where < 4 && !box; where++) {
+          var b = labelBox(i, p, where);
+          if (b.x < 0 || b.x + b.w > w || b.y < 0 || b.y + b.h > h) continue;
+          if (grid.hits(b).length) continue;
+          if (pass === 0 && discs.hits(b).some(function (d) { return d.node !== i; })) continue;
+          box = b;
+        }
       }
       if (!box) continue;
       grid.add(box);

@@ -76,7 +76,7 @@
         "Growth over the year before, in per cent, for each figure the source gives with a growth rate (the value in brackets).", true);
       var opt = baseOption(page);
       opt.xAxis = { type: "value", splitNumber: 4, axisLabel: { formatter: "{value} %" } };
-      opt.yAxis = { type: "category", data: list.map(function (x) { return page.term(x.f.indicator); }), axisLabel: { width: 260, overflow: "truncate" } };
+      opt.yAxis = { type: "category", data: list.map(function (x) { return page.term(x.f.indicator); }), axisLabel: { width: 360, overflow: "truncate" } };
       opt.series = [{
         type: "bar", itemStyle: { color: "#0072B2" },
         label: { show: true, position: "right", formatter: function (p) { return p.data.text; } },
@@ -110,10 +110,10 @@
       opt.grid.bottom = 20 * (list.length + 1) + 10;
       area.style.height = (240 + 20 * (list.length + 1)) + "px";
       opt.xAxis = { type: "category", data: ["whole", "parts"] };
-      opt.yAxis = { type: "value", name: unit, axisLabel: { formatter: function (v) { return v.toLocaleString("en"); } } };
+      opt.yAxis = { type: "value", name: unit, nameTextStyle: { align: "left" }, axisLabel: { formatter: function (v) { return v.toLocaleString("en"); } } };
       opt.series = [{
         name: page.term(whole.f.indicator), type: "bar", stack: "whole", itemStyle: { color: "#8C8C8C" },
-        label: { show: true, position: "inside", formatter: function (p) { return p.data.text; } },
+        label: { show: true, position: "top", formatter: function (p) { return p.data.text; } },
         data: [{ value: whole.f.value, text: page.figureValue(whole.f), tip: figureLines(page, subject, whole.f) }, null]
       }];
       var palette = ["#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#0072B2"];

@@ -39,7 +39,7 @@
       if (!page.nodeVisible(i)) { out.hidden = true; return out; }
       var state = page.nodeState(i);
       if (state === "dim") { out.color = page.dim(attrs.color); out.zIndex = 0; }
-      else if (state === "focus") { out.zIndex = 2; out.size = attrs.size * 1.15 + 1; }
+      else if (state === "focus") out.zIndex = 2;  // not bigger: sizes are those the layout kept apart
       else out.zIndex = 1;
       return out;
     }
@@ -98,7 +98,7 @@
       });
       sizes.sort(function (a, b) { return a - b; });
       var extent = Math.max(maxX - minX, maxY - minY, 1e-9);
-      var px = (Math.min(container.clientWidth, container.clientHeight) - 48) / extent;
+      var px = (Math.min(container.clientWidth, container.clientHeight) - 80) / extent;
       return Math.max(1e-4, (sizes[sizes.length >> 1] || 1) * px / 2.5);
     }
     function build() {
@@ -116,7 +116,7 @@
         edgeReducer: edgeReducer,
         minCameraRatio: 0.01,
         maxCameraRatio: 20,
-        stagePadding: 24,
+        stagePadding: 40,  // room for the labels of the outermost nodes
         // Sizes in graph units, as the layout removed overlaps in those units: no overlap at any zoom.
         itemSizesReference: "positions",
         zoomToSizeRatioFunction: function (ratio) { return Math.min(ratio, floor); },
