@@ -13,7 +13,7 @@ from ecograph.rdf.namespaces import PREFIXES
 from ecograph.rdf.stores import select
 from ecograph.rdf.terms import RDF_TYPE, local_name
 
-__all__ = ["Projection", "project", "load_projection", "FOLDED_PREDICATES", "LEFT_OUT_CLASSES", "LEFT_OUT_SCHEMES"]
+__all__ = ["Projection", "FIGURE_TERMS", "project", "load_projection", "FOLDED_PREDICATES", "LEFT_OUT_CLASSES", "LEFT_OUT_SCHEMES"]
 
 Projection = nx.MultiDiGraph
 """The type of a projection (what :func:`project` returns), for modules that take one without touching networkx."""
@@ -282,7 +282,7 @@ def project(
     _fold_posts(graph, store, edges, former)
     _fold_figures(graph, store)
     _add_profile_texts(graph, stores)
-    used = {f[k] for _, a in graph.nodes(data=True) for f in a["figures"] for k in _FIGURE_TERMS if f.get(k)}
+    used = {f[k] for _, a in graph.nodes(data=True) for f in a["figures"] for k in FIGURE_TERMS if f.get(k)}
     graph.graph["terms"] = _term_labels(stores, used)
     return graph
 
@@ -307,7 +307,8 @@ def _add_profile_texts(graph: nx.MultiDiGraph, stores: Iterable[ox.Store]) -> No
             attrs["dates"] = {prop: min(v for p, v in texts["dates"] if p == prop) for prop, _ in sorted(texts["dates"])}
 
 
-_FIGURE_TERMS = ("indicator", "unit", "qualifier", "growth_qualifier")
+FIGURE_TERMS = ("indicator", "unit", "qualifier", "growth_qualifier")
+"""The keys of a figure whose values are vocabulary terms (the graph attribute ``terms`` labels them)."""
 
 
 def _term_labels(stores: Iterable[ox.Store], used: set[str]) -> dict[str, dict[str, str]]:

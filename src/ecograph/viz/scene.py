@@ -16,6 +16,7 @@ from typing import Any
 import networkx as nx
 
 from ecograph.errors import EcographError
+from ecograph.network.projection import FIGURE_TERMS
 from ecograph.rdf.terms import local_name
 from ecograph.viz.layout import layout
 from ecograph.viz.style import FAMILIES, class_styles, edge_colour, family_of
@@ -221,11 +222,17 @@ def neighbourhood(graph: nx.MultiDiGraph, centre: Any, hops: int) -> nx.MultiDiG
     Returns
     -------
     networkx.MultiDiGraph
-        A copy holding the neighbourhood with all attributes.
+        A copy holding the neighbourhood with all attributes; the graph attribute ``terms``
+        keeps the labels of the terms its figures use.
     """
     if hops < 0:
         raise EcographError(f"--hops must be 0 or more, not {hops}")
-    return nx.ego_graph(graph, centre, radius=hops, undirected=True)
+    around = nx.ego_graph(graph, centre, radius=hops, undirected=True)
+    if around.graph.get("terms"):
+        # The same neighbourhood gives the same page, whether the rest of the graph was read or not.
+        used = {f[k] for _, a in around.nodes(data=True) for f in a.get("figures", ()) for k in FIGURE_TERMS if f.get(k)}
+        around.graph = {**around.graph, "terms": {t: labels for t, labels in around.graph["terms"].items() if t in used}}
+    return around
 
 
 def _sizes(nodes: list[Any], graph: nx.MultiDiGraph, centrality: Mapping[Any, float]) -> list[float]:
