@@ -249,6 +249,9 @@ def check_incubation_pairs(store: ox.Store) -> None:
 
 def check_company_figures(store: ox.Store) -> None:
     got = set(rows(run(store, "02-incubated-company-figures"), "company", "indicatorLabel", "value", "unitLabel", "qualifierLabel", "period"))
+    # zbj's "over 20" spaces are a figure about the group of spaces it founded, not about zbj.
+    subjects = {r for r in rows(run(store, "02-incubated-company-figures"), "company", "subject") if r[0] != r[1]}
+    assert subjects == {("ecod:zbj", "ecod:zbj-spaces")}
     assert got == {
         ("ecod:huibo", "total investment won by a company", 150_000_000, "yuan", "exact", "2017"),
         ("ecod:huibo", "turnover", 250_000_000, "yuan", "exact", "2017"),
@@ -292,10 +295,13 @@ def check_networked_reach(store: ox.Store) -> None:
         ("ecod:ucommune", "years since establishment", 2, "exact", None),
         ("ecod:tusstar", "spaces set up", 57, "exact", "China"),
         ("ecod:tusstar", "spaces set up", 8, "exact", "Beijing"),
-        ("ecod:alibaba", "spaces set up", 30, "exact", None),
-        ("ecod:alibaba", "cities covered", 25, "exact", None),
-        ("ecod:alibaba", "enterprises served or pooled", 500, "more than", None),
+        # Alibaba's figures are about the group of spaces it built (issue 16), named by its founder.
+        ("ecod:alibaba-spaces", "spaces set up", 30, "exact", None),
+        ("ecod:alibaba-spaces", "cities covered", 25, "exact", None),
+        ("ecod:alibaba-spaces", "enterprises served or pooled", 500, "more than", None),
     }
+    founders = {r for r in rows(run(store, "05-networked-reach"), "subject", "founder", "founderLabel") if r[1]}
+    assert founders == {("ecod:alibaba-spaces", "ecod:alibaba", "Alibaba")}
 
 
 NATIONAL_2017 = {
@@ -590,6 +596,99 @@ FACT_CHECKS: dict[str, Callable[[ox.Store], None]] = {
         (ECOD + "huibo", ECO + "incubatedBy", ECOD + "suhehui", None),
     ),
 }
+
+
+QB = "http://purl.org/linked-data/cube#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+BARE = ECOD + "obs-test-bare"
+# A national figure with a data set and nothing else: no dimension, measure or required attribute.
+BARE_FIGURE = ((BARE, RDF_TYPE, ECO + "StatisticalObservation", S3), (BARE, QB + "dataSet", ECOD + "dataset-national-statistics", S3))
+MAKERS_SPACES = ECOD + "obs-2017-china-makers-spaces"
+# The national structure gets a measure dimension and a second measure; 5,739 spaces names its measure.
+MEASURE_DIMENSION = (
+    (ECO + "NationalStatisticsStructure", QB + "component", ECOD + "spec-test-type", None),
+    (ECOD + "spec-test-type", QB + "dimension", QB + "measureType", None),
+    (ECO + "NationalStatisticsStructure", QB + "component", ECOD + "spec-test-growth", None),
+    (ECOD + "spec-test-growth", QB + "measure", ECO + "growthRate", None),
+)
+HIERARCHY = ECOD + "indicator-hierarchy-test"
+# The Data Cube integrity constraints IC-1 to IC-21: each holds on the seed and fails on the facts given.
+FACT_CHECKS.update(
+    {
+        "ic-01-unique-data-set-violation": violation_check("ic-01-unique-data-set-violation", (BARE, RDF_TYPE, ECO + "StatisticalObservation", S3)),
+        "ic-02-unique-structure-violation": violation_check("ic-02-unique-structure-violation", (ECOD + "dataset-test", RDF_TYPE, QB + "DataSet", None)),
+        "ic-03-structure-has-measure-violation": violation_check(
+            "ic-03-structure-has-measure-violation", (ECOD + "structure-test", RDF_TYPE, QB + "DataStructureDefinition", None)
+        ),
+        "ic-04-dimension-has-range-violation": violation_check("ic-04-dimension-has-range-violation", (ECOD + "dim-test", RDF_TYPE, QB + "DimensionProperty", None)),
+        "ic-05-coded-dimension-has-code-list-violation": violation_check(
+            "ic-05-coded-dimension-has-code-list-violation",
+            (ECOD + "dim-test", RDF_TYPE, QB + "DimensionProperty", None),
+            (ECOD + "dim-test", "http://www.w3.org/2000/01/rdf-schema#range", "http://www.w3.org/2004/02/skos/core#Concept", None),
+        ),
+        "ic-06-only-attributes-optional-violation": violation_check(
+            "ic-06-only-attributes-optional-violation",
+            (ECO + "OrganisationFiguresStructure", QB + "component", ECOD + "spec-test", None),
+            (ECOD + "spec-test", QB + "dimension", ECO + "refPeriod", None),
+            (ECOD + "spec-test", QB + "componentRequired", ox.Literal("false", datatype=ox.NamedNode(XSD + "boolean")), None),
+        ),
+        "ic-07-slice-key-declared-violation": violation_check("ic-07-slice-key-declared-violation", (ECOD + "key-test", RDF_TYPE, QB + "SliceKey", None)),
+        "ic-08-slice-key-in-structure-violation": violation_check(
+            "ic-08-slice-key-in-structure-violation",
+            (ECOD + "key-test", RDF_TYPE, QB + "SliceKey", None),
+            (ECOD + "key-test", QB + "componentProperty", ECO + "refArea", None),
+            (ECO + "OrganisationFiguresStructure", QB + "sliceKey", ECOD + "key-test", None),
+        ),
+        "ic-09-unique-slice-structure-violation": violation_check("ic-09-unique-slice-structure-violation", (ECOD + "slice-test", RDF_TYPE, QB + "Slice", None)),
+        "ic-10-slice-dimensions-complete-violation": violation_check(
+            "ic-10-slice-dimensions-complete-violation",
+            (ECOD + "slice-test", QB + "sliceStructure", ECOD + "key-test", None),
+            (ECOD + "key-test", QB + "componentProperty", ECO + "refPeriod", None),
+        ),
+        "ic-11-all-dimensions-given-violation": violation_check("ic-11-all-dimensions-given-violation", *BARE_FIGURE),
+        # A second figure of 5,739 spaces in China in 2017.
+        "ic-12-no-duplicate-observations-violation": violation_check(
+            "ic-12-no-duplicate-observations-violation",
+            *BARE_FIGURE,
+            (BARE, ECO + "indicator", ECOC + "indicator-makers-spaces", S3),
+            (BARE, ECO + "refArea", ECOD + "china", S3),
+            (BARE, ECO + "refPeriod", ox.Literal("2017", datatype=ox.NamedNode(XSD + "gYear")), S3),
+        ),
+        "ic-13-required-attributes-violation": violation_check("ic-13-required-attributes-violation", *BARE_FIGURE),
+        "ic-14-all-measures-present-violation": violation_check("ic-14-all-measures-present-violation", *BARE_FIGURE),
+        "ic-15-measure-dimension-consistent-violation": violation_check(
+            "ic-15-measure-dimension-consistent-violation", *MEASURE_DIMENSION, (MAKERS_SPACES, QB + "measureType", ECOD + "measure-test", S3)
+        ),
+        "ic-16-single-measure-violation": violation_check(
+            "ic-16-single-measure-violation", *MEASURE_DIMENSION, (MAKERS_SPACES, QB + "measureType", ECO + "obsValue", S3)
+        ),
+        "ic-17-measures-complete-violation": violation_check(
+            "ic-17-measures-complete-violation", *MEASURE_DIMENSION, (MAKERS_SPACES, QB + "measureType", ECO + "obsValue", S3)
+        ),
+        "ic-18-slice-observations-in-data-set-violation": violation_check(
+            "ic-18-slice-observations-in-data-set-violation",
+            (ECOD + "dataset-national-statistics", QB + "slice", ECOD + "slice-test", None),
+            (ECOD + "slice-test", QB + "observation", ECOD + "obs-2018-ucommune-spaces", None),
+        ),
+        "ic-19-codes-from-code-list-violation": violation_check("ic-19-codes-from-code-list-violation", (MAKERS_SPACES, ECO + "indicator", ECOC + "unit-yuan", S3)),
+        # A hierarchy of indicators rooted at makers' spaces: the floor area is not below it.
+        "ic-20-codes-from-hierarchy-violation": violation_check(
+            "ic-20-codes-from-hierarchy-violation",
+            (ECO + "indicator", QB + "codeList", HIERARCHY, None),
+            (HIERARCHY, RDF_TYPE, QB + "HierarchicalCodeList", None),
+            (HIERARCHY, QB + "hierarchyRoot", ECOC + "indicator-makers-spaces", None),
+            (HIERARCHY, QB + "parentChildProperty", "http://www.w3.org/2004/02/skos/core#narrower", None),
+        ),
+        "ic-21-codes-from-inverse-hierarchy-violation": violation_check(
+            "ic-21-codes-from-inverse-hierarchy-violation",
+            (ECO + "indicator", QB + "codeList", HIERARCHY, None),
+            (HIERARCHY, RDF_TYPE, QB + "HierarchicalCodeList", None),
+            (HIERARCHY, QB + "hierarchyRoot", ECOC + "indicator-makers-spaces", None),
+            (HIERARCHY, QB + "parentChildProperty", ECOD + "inverse-test", None),
+            (ECOD + "inverse-test", "http://www.w3.org/2002/07/owl#inverseOf", "http://www.w3.org/2004/02/skos/core#broader", None),
+        ),
+    }
+)
 
 
 def _chain_governance(store: ox.Store) -> None:

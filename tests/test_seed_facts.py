@@ -121,9 +121,11 @@ def test_network_brands_and_their_reach(store):
 
 
 def test_alibaba_spaces(store):
-    assert Decimal(figure(store, "indicator-spaces-operated", "alibaba")["value"]) == 30
-    assert Decimal(figure(store, "indicator-cities-covered", "alibaba")["value"]) == 25
-    served = figure(store, "indicator-enterprises-served", "alibaba")
+    # Figures about the spaces Alibaba built are about the group of spaces (eco:SpaceGroup).
+    assert values(store, "SELECT ?x WHERE { ecod:alibaba-spaces a eco:SpaceGroup ; schema:founder ?x }") == {ID + "alibaba"}
+    assert Decimal(figure(store, "indicator-spaces-operated", "alibaba-spaces")["value"]) == 30
+    assert Decimal(figure(store, "indicator-cities-covered", "alibaba-spaces")["value"]) == 25
+    served = figure(store, "indicator-enterprises-served", "alibaba-spaces")
     assert (Decimal(served["value"]), served["qualifier"]) == (500, "more-than")
     assert values(store, "SELECT ?x WHERE { ecod:alibaba eco:offersService ?s . ?s rdfs:label ?x }") == {"Alibaba Cloud"}
 
@@ -151,6 +153,9 @@ def test_graduates_that_found_spaces(store):
         "VALUES ?c { eco:MakerSpace eco:Incubator eco:SpaceGroup eco:SpaceNetwork } ?space a ?c }",
     )
     assert short(graduates) == {"zbj", "iflytek", "daan-gene", "enjoyor"}
+    zbj_spaces = figure(store, "indicator-spaces-operated", "zbj-spaces")  # about the group, not about zbj
+    assert (Decimal(zbj_spaces["value"]), zbj_spaces["qualifier"], zbj_spaces["year"]) == (20, "over", "2018")
+    assert select(store, "SELECT ?o WHERE { ?o eco:refSubject ecod:zbj }") == []
     assert values(store, "SELECT ?x WHERE { ?s schema:founder ecod:iflytek ; rdfs:label ?x }") == {"Particle Space"}
 
 
@@ -327,7 +332,9 @@ EDITORIAL_LABELS = {
     "Contact of the 2018 Pujiang Innovation Forum",
     "building an innovation-oriented country",
     "National statistics of makers' spaces",
-    "Figures about single organisations, space networks and forums",
+    "Figures about single organisations, space networks, groups of spaces and forums",
+    "Figures about single organisations in one area",
+    "Figures about single organisations without a year",
     "ecograph: a knowledge graph of the innovation ecosystem",
     "Makers' spaces in China in 2017 and the Pujiang Innovation Forum (seed document 000)",
     "Closing paragraphs (the Government Work Report of 2018 and the origin of the article)",

@@ -195,6 +195,9 @@ def _row_rules(row: Row, problems: list[Problem]) -> None:
             problems.append(
                 Problem(shown, n, "area", None, "an area or a subject (the figure must be about something)", "missing")
             )
+        elif v.get("area") and not v.get("year"):
+            # Figures per area belong to Data Cube structures with a year dimension (IC-11).
+            problems.append(Problem(shown, n, "year", None, "the year of a figure given for an area", "missing"))
         if v.get("growth_rate") is None:
             for col in ("growth_qualifier", "growth_compared_with"):
                 if v.get(col):

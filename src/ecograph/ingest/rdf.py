@@ -246,11 +246,19 @@ def _event(w: _RowWriter, row: Row) -> None:
                 w.add(point, prop, ox.Literal(value))
 
 
+def _dataset(v: dict) -> str:
+    """The data set whose structure declares exactly the dimensions the figure gives (Data Cube IC-11)."""
+    if not v.get("subject"):
+        return "dataset-national-statistics"
+    if v.get("area"):
+        return "dataset-organisation-figures-by-area"
+    return "dataset-organisation-figures" if v.get("year") else "dataset-organisation-figures-undated"
+
+
 def _figure(w: _RowWriter, row: Row) -> None:
     v, s = row.values, f"{ECOD}{row.id}"
     w.add(s, RDF.type, _n(str(ECO.StatisticalObservation)))
-    dataset = "dataset-organisation-figures" if v.get("subject") else "dataset-national-statistics"
-    w.add(s, QB.dataSet, _n(f"{ECOD}{dataset}"))
+    w.add(s, QB.dataSet, _n(f"{ECOD}{_dataset(v)}"))
     w.add(s, ECO.indicator, _n(f"{ECOC}indicator-{v['indicator']}"))
     if v.get("area"):
         w.add(s, ECO.refArea, _n(f"{ECOD}{v['area']}"))

@@ -48,6 +48,7 @@ class ECO(DefinedNamespace):
     MakerSpace: URIRef
     Ministry: URIRef
     NationalStatisticsStructure: URIRef
+    OrganisationAreaFiguresStructure: URIRef
     OrganisationFiguresStructure: URIRef
     Policy: URIRef
     PolicyDocument: URIRef
@@ -63,6 +64,7 @@ class ECO(DefinedNamespace):
     StateOwnedEnterprise: URIRef
     StatisticalObservation: URIRef
     Strategy: URIRef
+    UndatedOrganisationFiguresStructure: URIRef
     University: URIRef
     VirtuousCircleCompany: URIRef
     # Properties
