@@ -238,8 +238,9 @@ THEMES = {
 def check_incubation_pairs(store: ox.Store) -> None:
     got = {r[0]: r[1:] for r in rows(run(store, "01-incubation-pairs"), "company", "carrier", "graduated", "carrierUnnamed", "attractedInvestment")}
     assert len(got) == 13
-    assert got["ecod:huibo"] == ("ecod:sudatiangong-makers-space", False, False, None)
-    assert got["ecod:flowerplus"] == ("ecod:suhehui", False, False, None)
+    # HUIBO (150 million yuan won) and Flowerplus (four rounds) attracted investment: one flag for all.
+    assert got["ecod:huibo"] == ("ecod:sudatiangong-makers-space", False, False, True)
+    assert got["ecod:flowerplus"] == ("ecod:suhehui", False, False, True)
     for c in SEVEN:
         assert got[f"ecod:{c}"] == ("ecod:spaces-that-cultivated-section-7-companies", False, True, True)
     for c in FOUR:
@@ -341,6 +342,8 @@ def check_parts_vs_whole(store: ox.Store) -> None:
         whole + ("ecod:obs-2017-china-investment-from-social-sectors", 57_000_000_000, "exact", 67_000_000_000),
         whole + ("ecod:obs-2017-china-investment-from-spaces", 10_000_000_000, "about", 67_000_000_000),
     }
+    # "About 10 billion" makes the sum of the parts approximate, and the query says so.
+    assert {r for r in rows(run(store, "07-investment-parts-vs-whole"), "partsTotalKind")} == {("approximate",)}
 
 
 def check_figures_of_section(store: ox.Store) -> None:
@@ -378,7 +381,7 @@ def check_policy_framework(store: ox.Store) -> None:
 
 
 def check_forum_founders(store: ox.Store) -> None:
-    got = set(rows(run(store, "11-forum-founders"), "founder", "kindLabel", "foundingDate"))
+    got = set(rows(run(store, "11-forum-founders"), "founder", "kindLabel", "foundingYear"))
     assert got == {("ecod:most", "ministry", "2008"), ("ecod:shanghai-municipal-peoples-government", "local government", "2008")}
 
 
@@ -520,6 +523,63 @@ def violation_check(name: str, *bad: tuple[str, str, object, str | None]) -> Cal
     return check
 
 
+def check_attracted_investment(store: ox.Store) -> None:
+    got = rows(run(store, "26-attracted-investment"), "company", "indicatorLabel", "value", "period")
+    assert {r[0] for r in got} == {f"ecod:{c}" for c in SEVEN | {"huibo", "flowerplus"}}
+    assert set(got) >= {
+        ("ecod:huibo", "total investment won by a company", 150_000_000, "2017"),
+        ("ecod:flowerplus", "financing rounds completed within one year", 4, None),
+        ("ecod:eleme", None, None, None),
+    }
+
+
+def check_spaces_total(store: ox.Store) -> None:
+    # UCOMMUNE 100, TusStar 57 (its 8 in Beijing are among them), Alibaba's 30 and zbj's "over 20":
+    # more than 207, a lower bound, not an exact total.
+    got = rows(run(store, "28-spaces-of-networks-and-groups"), "subjects", "total", "totalKind", "exactPart", "lowerBoundPart", "approximatePart")
+    assert got == [(4, 207, "lower bound", 187, 20, 0)]
+
+
+def check_readings(store: ox.Store) -> None:
+    got = rows(run(store, "29-readings"), "reading", "concerns", "property", "taken", "other", "section")
+    readings = {r[0] for r in got}
+    assert len(readings) >= 10
+    by_reading = {r[0]: r for r in got}
+    tusstar = by_reading["ecod:reading-tusstar-beijing-within-china"]
+    assert tusstar[2] == "eco:subsetOfFigure" and "57 in all" in tusstar[3] and "65 in all" in tusstar[4]
+    huibo = by_reading["ecod:reading-huibo-investment-year"]
+    assert (huibo[1], huibo[2], huibo[5]) == ("ecod:obs-2017-huibo-investment", "eco:refPeriod", "ecod:source-latest-progress-s7")
+    assert "now" in huibo[4]
+    title = by_reading["ecod:reading-industry-forum-3-title"]
+    assert title[1] == "ecod:pif-2018-industry-forum-3" and "Innovation" in title[4]
+    # Every reading has all its parts, and the parameter narrows the list to one thing.
+    assert all(r[3] and r[4] for r in got)
+    only = {r[0] for r in rows(run(store, "29-readings", concerns="ecod:obs-2018-tusstar-spaces-china"), "reading")}
+    assert only == {"ecod:reading-tusstar-beijing-within-china", "ecod:reading-present-tense-s4"}
+
+
+def check_inferred_evidence(store: ox.Store) -> None:
+    needs_inference(store)
+    got = set(rows(run(store, "30-inferred-evidence"), "object", "premiseSubject", "premisePredicate", "premiseObject", "section"))
+    s5 = "ecod:source-latest-progress-s5"
+    # The virtuous-circle membership rests on the graduation and on the founding, both from section 5.
+    assert ("eco:VirtuousCircleCompany", "ecod:zbj", "eco:graduatedFrom", "ecod:unnamed-incubator-of-zbj", s5) in got
+    assert ("eco:VirtuousCircleCompany", "ecod:zbj-spaces", "https://schema.org/founder", "ecod:zbj", s5) in got
+    assert ("ecod:unnamed-incubator-of-zbj", "ecod:zbj", "eco:graduatedFrom", "ecod:unnamed-incubator-of-zbj", s5) in got
+    particle = set(rows(run(store, "30-inferred-evidence", subject="ecod:iflytek"), "object", "premiseSubject"))
+    assert ("eco:VirtuousCircleCompany", "ecod:particle-space") in particle
+
+
+def check_source_documents(store: ox.Store) -> None:
+    got = set(rows(run(store, "27-source-documents"), "document", "partOf", "takenFrom", "publisherLabel"))
+    assert got == {
+        ("ecod:source-seed-000", None, None, None),
+        ("ecod:source-latest-progress", "ecod:source-seed-000", "ecod:report-2018-entrepreneurship-incubation",
+         "Torch High Technology Industry Development Center"),
+        ("ecod:source-pujiang-introduction", "ecod:source-seed-000", None, None),
+    }
+
+
 EXTRA_PART = ECOD + "obs-test-extra-part"
 FACT_CHECKS: dict[str, Callable[[ox.Store], None]] = {
     "01-incubation-pairs": check_incubation_pairs,
@@ -547,6 +607,11 @@ FACT_CHECKS: dict[str, Callable[[ox.Store], None]] = {
     "23-sectors-of-graduate-spaces": check_sectors,
     "24-graduates-found-spaces": check_graduates_found_spaces,
     "25-construct-incubation-network": check_incubation_network,
+    "26-attracted-investment": check_attracted_investment,
+    "27-source-documents": check_source_documents,
+    "28-spaces-of-networks-and-groups": check_spaces_total,
+    "29-readings": check_readings,
+    "30-inferred-evidence": check_inferred_evidence,
     # The integrity checks of ontology/checks/, which `ecograph validate` runs too.
     # 57 + 10 = 67 billion holds; a third part of 20 billion would break it.
     "parts-add-up-violation": violation_check(
@@ -589,6 +654,16 @@ FACT_CHECKS: dict[str, Callable[[ox.Store], None]] = {
     "linked-figures-unit-violation": violation_check(
         "linked-figures-unit-violation",
         (ECOD + "obs-2017-china-investment-from-spaces", ECO + "unit", ECOC + "unit-square-metre", S3),
+    ),
+    # More than 25 million square metres also called "about": the lower bound does not fit "about".
+    "figure-bounds-violation": violation_check(
+        "figure-bounds-violation", (ECOD + "obs-2017-china-floor-area", ECO + "qualifier", ECOC + "qualifier-about", S3)
+    ),
+    # An investment figure for Tencent, which does not carry the flag.
+    "investment-without-flag-violation": violation_check(
+        "investment-without-flag-violation",
+        (ECOD + "obs-test-investment", ECO + "indicator", ECOC + "indicator-investment-total", S3),
+        (ECOD + "obs-test-investment", ECO + "refSubject", ECOD + "tencent", S3),
     ),
     # The inferred triples in the default graph are not reported; a fact of its own there is.
     "world-fact-in-default-graph-violation": violation_check(

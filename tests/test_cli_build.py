@@ -32,6 +32,7 @@ EXPECTED_FILES = {
     "ecograph-inferred.ttl",
     "ontology/ecograph.ttl",
     "ontology/index.html",
+    "ontology/concepts.html",
 }
 RDFLIB = {"ttl": "turtle", "nt": "nt", "trig": "trig", "jsonld": "json-ld"}
 RAPPER = {"ttl": "turtle", "nt": "ntriples", "trig": "trig"}

@@ -231,7 +231,7 @@ def test_seed_page_draws_every_node_and_the_virtuous_circle(tmp_path: Path, seed
     assert chain["name"] == "virtuous-circle" and chain["instances"] == 4
     assert set(chain["members"]) == VIRTUOUS_MEMBERS
     china = payload["details"][ECOD + "china"]
-    assert china["labelZh"] == "中国"
+    assert china["labelZh"] == ""  # the source gives no Chinese name, so none is shown (issue 16)
     (spaces,) = [f for f in china["figures"] if f["indicator"] == "indicator-makers-spaces"]
     assert (spaces["value"], spaces["year"], spaces["growth"], spaces["growthQualifier"]) == (5739, "2017", 33, "over")
     assert spaces["source"] in {s["title"] for s in seed_graph.graph["sections"].values()}
@@ -247,7 +247,7 @@ def test_focus_on_a_label_draws_its_neighbourhood(seed_graph: nx.MultiDiGraph) -
 
 def test_viz_command_writes_the_page(tmp_path: Path, seed_graph: nx.MultiDiGraph) -> None:
     out = tmp_path / "page.html"
-    result = CliRunner().invoke(app, ["viz", "--out", str(out), "--focus", "上海", "--hops", "1"])
+    result = CliRunner().invoke(app, ["viz", "--out", str(out), "--focus", "Shanghai", "--hops", "1"])
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 0
     assert "nodes" in result.output

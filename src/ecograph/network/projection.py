@@ -46,7 +46,7 @@ FOLDED_PREDICATES = frozenset(
 ) | {_RDF_TYPE}
 _NOT_FOLDED = "FILTER(?p NOT IN (" + ", ".join(f"<{p}>" for p in sorted(FOLDED_PREDICATES)) + "))"
 
-#: Things of these classes are not nodes: figures, evidence, data sets, posts (folded) and terms.
+#: Things of these classes are not nodes: figures, evidence, readings, data sets, posts (folded) and terms.
 LEFT_OUT_CLASSES = frozenset(
     PREFIXES[p] + local
     for p, local in (
@@ -55,6 +55,7 @@ LEFT_OUT_CLASSES = frozenset(
         ("qb", "DataSet"),
         ("eco", "SourceSection"),
         ("eco", "SourceDocument"),
+        ("eco", "Reading"),
         ("org", "Post"),
         ("org", "Membership"),
         ("schema", "ContactPoint"),

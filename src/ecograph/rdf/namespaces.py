@@ -54,6 +54,7 @@ class ECO(DefinedNamespace):
     PolicyDocument: URIRef
     PreForumEvent: URIRef
     PrivateEnterprise: URIRef
+    Reading: URIRef
     Programme: URIRef
     Report: URIRef
     ResearchInstitute: URIRef
@@ -68,13 +69,21 @@ class ECO(DefinedNamespace):
     University: URIRef
     VirtuousCircleCompany: URIRef
     # Properties
+    approximate: URIRef
     attractedInvestment: URIRef
     callsFor: URIRef
+    concerns: URIRef
+    concernsProperty: URIRef
+    eventYear: URIRef
     followsModel: URIRef
     former: URIRef
     founded: URIRef
+    foundingYear: URIRef
     graduatedFrom: URIRef
+    growthApproximate: URIRef
     growthComparedWith: URIRef
+    growthMinExclusive: URIRef
+    growthMinInclusive: URIRef
     growthQualifier: URIRef
     growthRate: URIRef
     implements: URIRef
@@ -82,17 +91,24 @@ class ECO(DefinedNamespace):
     incubated: URIRef
     incubatedBy: URIRef
     indicator: URIRef
+    minExclusive: URIRef
+    minInclusive: URIRef
     obsValue: URIRef
     offersService: URIRef
     operatedBy: URIRef
+    otherReading: URIRef
     partOfFigure: URIRef
     qualifier: URIRef
+    readingReason: URIRef
+    readingTaken: URIRef
     refArea: URIRef
     refPeriod: URIRef
     refSubject: URIRef
     sectionNumber: URIRef
     serves: URIRef
     subsetOfFigure: URIRef
+    theme: URIRef
+    topic: URIRef
     unit: URIRef
     unnamedInSource: URIRef
 
