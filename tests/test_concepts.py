@@ -22,7 +22,7 @@ def test_every_concept_is_listed_with_its_scheme() -> None:
     concepts = list_concepts(store)
     in_graph = {r["c"].value for r in store.query("SELECT DISTINCT ?c WHERE { ?c a <http://www.w3.org/2004/02/skos/core#Concept> }", use_default_graph_as_union=True)}
     assert {c.iri for c in concepts} == in_graph and len(concepts) == 102
-    assert all(c.scheme and c.label_en for c in concepts)
+    assert all(c.scheme and c.label_en and c.definition for c in concepts)
     by_iri = {c.iri: c for c in concepts}
     yuan = by_iri[ECOC + "unit-yuan"]
     assert (yuan.scheme, yuan.label_en, yuan.label_zh, yuan.definition) == (ECOC + "units", "yuan", "元", "Chinese yuan (renminbi).")

@@ -22,11 +22,12 @@ DL_PROFILE = Path(__file__).parent / "owl" / "DLProfile.java"
 # The OWL 2 datatype map (OWL 2 Structural Specification, section 4): xsd:gYear and xsd:date are not in it.
 OWL2_DATATYPES = {RDFS + "Literal", RDF + "PlainLiteral", RDF + "XMLLiteral", OWL + "real", OWL + "rational"} | {
     XSD + name
-    for name in (
-        "decimal integer nonNegativeInteger nonPositiveInteger positiveInteger negativeInteger long int short byte "
-        "unsignedLong unsignedInt unsignedShort unsignedByte double float string normalizedString token language "
-        "Name NCName NMTOKEN boolean hexBinary base64Binary anyURI dateTime dateTimeStamp"
-    ).split()
+    for name in [
+        "decimal", "integer", "nonNegativeInteger", "nonPositiveInteger", "positiveInteger", "negativeInteger",
+        "long", "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte", "double",
+        "float", "string", "normalizedString", "token", "language", "Name", "NCName", "NMTOKEN", "boolean",
+        "hexBinary", "base64Binary", "anyURI", "dateTime", "dateTimeStamp",
+    ]
 }
 
 

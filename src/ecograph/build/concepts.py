@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from ecograph.rdf.namespaces import PREFIXES
 
-__all__ = ["Concept", "list_concepts", "concepts_html"]
+__all__ = ["Concept", "concepts_html", "list_concepts"]
 
 _CONCEPTS = """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
