@@ -85,7 +85,7 @@ def test_seed_page_draws_the_whole_graph(driver: Any, seed_page: dict, seed_grap
 
 
 @pytest.mark.parametrize(
-    ("query", "iri"), [("china", ECOD + "china"), ("particle SPACE", ECOD + "particle-space"), ("BEIJING", ECOD + "beijing")]
+    ("query", "iri"), [("huibo", ECOD + "huibo"), ("particle SPACE", ECOD + "particle-space"), ("BEIJING", ECOD + "beijing")]
 )
 def test_search_selects_and_centres_a_node(
     driver: Any, seed_page: dict, seed_graph: nx.MultiDiGraph, query: str, iri: str
