@@ -9,12 +9,11 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
+from conftest import REPO
 from ecograph.build.artefacts import build
 from ecograph.build.full import FULL_EXPORT
 from ecograph.sparql.catalogue import load_catalogue
 from ecograph.sparql.query import QueryResult, default_store, run_query
-
-from conftest import REPO
 from test_catalogue import _key, _rdflib_term
 
 ECO = "https://w3id.org/ecograph/ontology#"

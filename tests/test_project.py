@@ -8,14 +8,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import REPO
 from ecograph.cli import app
 from ecograph.errors import EcographError, InputError
 from ecograph.paths import MARKER, NoProject, current_project, find_project, shipped_dir, use_home
 from ecograph.project import init_project
 from ecograph.rdf.loading import data_files
 from ecograph.sparql.catalogue import load_catalogue
-
-from conftest import REPO
 
 runner = CliRunner()
 
@@ -105,7 +104,7 @@ def test_a_bad_marker_names_the_file(tmp_path: Path, marker: str, line: int | No
 
 def test_writing_data_needs_a_project(nowhere: Path) -> None:
     with pytest.raises(NoProject, match="ecograph init DIR"):
-        current_project().graph_dir
+        _ = current_project().graph_dir
 
 
 # ---------------------------------------------------------------- ecograph init

@@ -30,6 +30,7 @@ SHIPPED = [
     "ecograph/viz/templates/analysts-page.html.j2",
     "ecograph/ingest/templates/organisations.csv",
     "ecograph/endpoint/static/index.html",
+    "ecograph/endpoint/templates/entity.html.j2",
     "ecograph/network/chains.toml",
 ]
 

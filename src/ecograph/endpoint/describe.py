@@ -6,12 +6,13 @@ import pyoxigraph as ox
 
 from ecograph.rdf.namespaces import PREFIXES
 
-__all__ = ["void_description", "service_description", "DESCRIPTION_PREFIXES"]
+__all__ = ["void_description", "dcat_description", "service_description", "DESCRIPTION_PREFIXES"]
 
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _VOID = "http://rdfs.org/ns/void#"
 _SD = "http://www.w3.org/ns/sparql-service-description#"
 _DCTERMS = "http://purl.org/dc/terms/"
+_DCAT = "http://www.w3.org/ns/dcat#"
 _FORMATS = "http://www.w3.org/ns/formats/"
 _RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 _XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
@@ -19,7 +20,9 @@ _XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 _COPIED = tuple(ox.NamedNode(_DCTERMS + p) for p in ("title", "license", "source", "description", "publisher"))
 _COPIED += (ox.NamedNode(_VOID + "vocabulary"),)
 
-DESCRIPTION_PREFIXES = {**PREFIXES, "sd": _SD, "formats": _FORMATS}
+DESCRIPTION_PREFIXES = {**PREFIXES, "sd": _SD, "formats": _FORMATS, "dcat": _DCAT}
+# What a client can ask the entity pages for (see ecograph.endpoint.dereference).
+_ENTITY_MEDIA_TYPES = ("text/html", "text/turtle", "application/n-triples", "application/ld+json", "application/trig")
 
 
 def _v(name: str) -> ox.NamedNode:
@@ -39,8 +42,57 @@ def _dataset_node(store: ox.Store) -> ox.NamedNode | ox.BlankNode:
     return found[0]["d"] if found else ox.BlankNode("dataset")
 
 
+def _d(name: str) -> ox.NamedNode:
+    return ox.NamedNode(_DCAT + name)
+
+
+def dcat_description(dataset: ox.NamedNode | ox.BlankNode, endpoint_url: str) -> list[ox.Triple]:
+    """Describe the served data as a DCAT dataset with its SPARQL service and its entity pages.
+
+    Parameters
+    ----------
+    dataset : NamedNode or BlankNode
+        The dataset node (the data's own ``void:Dataset``).
+    endpoint_url : str
+        The SPARQL endpoint's URL (``…/sparql``); the other URLs are made from it.
+
+    Returns
+    -------
+    list of pyoxigraph.Triple
+        ``dcat:Dataset`` with ``dcat:landingPage`` (the query page) and two
+        ``dcat:Distribution`` s: the SPARQL endpoint (through a ``dcat:DataService`` with its
+        ``dcat:endpointURL`` and ``dcat:endpointDescription``) and the dereferenceable entity
+        IRIs (``dcat:accessURL`` of the ``/id/`` space, one ``dcat:mediaType`` per format).
+    """
+    root = endpoint_url.removesuffix("sparql")
+    service = ox.NamedNode(endpoint_url + "#service")
+    sparql = ox.BlankNode("distribution-sparql")
+    pages = ox.BlankNode("distribution-entities")
+    media = "https://www.iana.org/assignments/media-types/"
+    out = [
+        ox.Triple(dataset, _RDF_TYPE, _d("Dataset")),
+        ox.Triple(dataset, _d("landingPage"), ox.NamedNode(root)),
+        ox.Triple(dataset, _d("distribution"), sparql),
+        ox.Triple(sparql, _RDF_TYPE, _d("Distribution")),
+        ox.Triple(sparql, ox.NamedNode(_DCTERMS + "title"), ox.Literal("SPARQL 1.1 endpoint", language="en")),
+        ox.Triple(sparql, _d("accessURL"), ox.NamedNode(endpoint_url)),
+        ox.Triple(sparql, _d("accessService"), service),
+        ox.Triple(service, _RDF_TYPE, _d("DataService")),
+        ox.Triple(service, _d("endpointURL"), ox.NamedNode(endpoint_url)),
+        ox.Triple(service, _d("endpointDescription"), ox.NamedNode(root + "service-description")),
+        ox.Triple(service, _d("servesDataset"), dataset),
+        ox.Triple(service, ox.NamedNode(_DCTERMS + "conformsTo"), ox.NamedNode("https://www.w3.org/TR/sparql11-protocol/")),
+        ox.Triple(dataset, _d("distribution"), pages),
+        ox.Triple(pages, _RDF_TYPE, _d("Distribution")),
+        ox.Triple(pages, ox.NamedNode(_DCTERMS + "title"), ox.Literal("a page and RDF for each entity, negotiated", language="en")),
+        ox.Triple(pages, _d("accessURL"), ox.NamedNode(root + "id/")),
+    ]
+    out += [ox.Triple(pages, _d("mediaType"), ox.NamedNode(media + m)) for m in _ENTITY_MEDIA_TYPES]
+    return out
+
+
 def void_description(store: ox.Store, endpoint_url: str) -> list[ox.Triple]:
-    """Describe the served data in VoID, with counts computed from the store.
+    """Describe the served data in VoID and DCAT, with counts computed from the store.
 
     The data's own ``void:Dataset`` node (``ecod:ecograph``) is the subject, so its
     ``dcterms:license`` and ``dcterms:source`` come from the graph itself.
@@ -104,7 +156,7 @@ def void_description(store: ox.Store, endpoint_url: str) -> list[ox.Triple]:
             ox.Triple(row["g"], _RDF_TYPE, _v("Dataset")),
             ox.Triple(row["g"], _v("triples"), _count(int(row["n"].value))),
         ]
-    return out
+    return out + dcat_description(ds, endpoint_url)
 
 
 def service_description(store: ox.Store, endpoint_url: str, timeout: float, max_rows: int) -> list[ox.Triple]:

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from ecograph.errors import EcographError
 from ecograph.rdf.loading import store_from_files
+from ecograph.endpoint.dereference import answers_path, dereference, worker_runner
 from ecograph.endpoint.describe import DESCRIPTION_PREFIXES, service_description, void_description
 from ecograph.endpoint.guard import QueryRefused, UpdateRefused, check_query
 from ecograph.endpoint.negotiation import GRAPH_FORMATS, NotAcceptable, negotiate, serialize_triples
@@ -340,6 +341,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._file(path.removeprefix("/static/"), from_vendor=False)
         elif path.startswith("/vendor/yasgui/"):
             self._file(path.removeprefix("/vendor/yasgui/"), from_vendor=True)
+        elif answers_path(path):
+            reply = dereference(path, self.headers.get("Accept"), (params.get("format") or [None])[0], worker_runner(endpoint.query))
+            self._send(reply.status, reply.content_type, reply.body, reply.headers)
         elif path == "/favicon.ico":
             self._send(HTTPStatus.NO_CONTENT, "image/x-icon", b"")
         elif path == "/status":

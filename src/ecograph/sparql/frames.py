@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import importlib
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -54,10 +55,9 @@ def require_pandas(what: str = "this") -> ModuleType:
         If pandas is not installed.
     """
     try:
-        import pandas
+        return importlib.import_module("pandas")
     except ImportError as e:
         raise MissingDependency(f'{what} needs pandas, which is not installed: pip install "ecograph[notebook]"') from e
-    return pandas
 
 
 def python_value(term: Any, *, compact: bool = False) -> Any:
@@ -130,7 +130,7 @@ def _columns_and_rows(answer: QueryResult) -> tuple[list[str], list[tuple[Any, .
 def answer_records(answer: QueryResult, *, compact: bool = False) -> list[dict[str, Any]]:
     """Return an answer's rows as dictionaries of Python values (see :func:`python_value`)."""
     columns, rows = _columns_and_rows(answer)
-    return [{c: python_value(t, compact=compact) for c, t in zip(columns, row)} for row in rows]
+    return [{c: python_value(t, compact=compact) for c, t in zip(columns, row, strict=True)} for row in rows]
 
 
 def answer_frame(answer: QueryResult, *, compact: bool = False) -> pandas.DataFrame:
