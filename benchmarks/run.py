@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -277,7 +278,8 @@ def markdown(size: int, rows: list[Row]) -> str:
         cells = [str(row.cells[t]) if t in row.cells else "" for t in TOOLS]
         note = row.note
         first = row.cells.get("ecograph")
-        if row.kind in ("validate", "reason", "projection", "chains", "analysis", "page", "main job") and first and first.seconds is not None:
+        timed = row.kind in ("validate", "reason", "projection", "chains", "analysis", "page", "main job")
+        if timed and first and first.seconds is not None:
             note = "; ".join(n for n in (first.note, note) if n)
         if row.kind == "query":
             answers = {t: c.note for t, c in row.cells.items() if c.seconds is not None}
@@ -294,7 +296,7 @@ def growth(results: dict[int, list[Row]]) -> str:
     if len(sizes) < 2:
         return ""
     small, large = sizes[0], sizes[-1]
-    steps = [f"×{b / a:g} data" for a, b in zip(sizes, sizes[1:])]
+    steps = [f"×{b / a:g} data" for a, b in pairwise(sizes)]
     header = ["step", "tool", *(f"{s:,}" for s in sizes), *steps]
     if len(sizes) > 2:
         header.append(f"×{large / small:g} data")
@@ -308,7 +310,7 @@ def growth(results: dict[int, list[Row]]) -> str:
             times = [_seconds(by_size[size].get(row.step), tool) for size in sizes]
             if not all(times):
                 continue
-            factors = [f"×{b / a:.0f}" for a, b in zip(times, times[1:])]
+            factors = [f"×{b / a:.0f}" for a, b in pairwise(times)]
             if len(sizes) > 2:
                 factors.append(f"×{times[-1] / times[0]:.0f}")
             lines.append(f"| {row.step} | {tool} | " + " | ".join(f"{t:.3f} s" for t in times) + " | " + " | ".join(factors) + " |")

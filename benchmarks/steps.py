@@ -8,6 +8,7 @@ when it runs over, and takes the child's peak memory from ``os.wait4``.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
@@ -95,10 +96,8 @@ def step_info(spec: dict) -> None:
 
     versions = {"python": platform.python_version()}
     for name in ("pyoxigraph", "rdflib", "pyshacl", "owlready2", "networkx"):
-        try:
+        with contextlib.suppress(Exception):  # a missing optional library is simply not listed
             versions[name] = importlib.import_module(name).__version__
-        except Exception:  # a missing optional library is simply not listed
-            pass
     try:
         from ecograph.sparql.catalogue import load_catalogue
 
@@ -203,8 +202,8 @@ def step_queries(spec: dict) -> None:
     """
     import pyoxigraph as ox
 
-    from ecograph.sparql.catalogue import load_catalogue
     from ecograph.rdf.namespaces import PREFIXES
+    from ecograph.sparql.catalogue import load_catalogue
     from ecograph.sparql.query import bind_parameters, bound_text, run_query
 
     wanted = set(spec["names"])

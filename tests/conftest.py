@@ -10,21 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-FIXTURES = Path(__file__).parent / "fixtures"
-REPO = Path(__file__).resolve().parents[1]
-SHIPPED = REPO / "src" / "ecograph" / "data"
-SHAPES_DIR = Path(__file__).parent / "shapes"
-SHAPE_CONTEXT = SHAPES_DIR / "context.trig"
-EXAMPLE_GRAPH = ox.NamedNode("https://w3id.org/ecograph/graph/example")
-
-
-def example_store(example: Path) -> ox.Store:
-    """The shared shape-example context plus one example, its triples in the named graph ecog:example."""
-    store = ox.Store()
-    store.load(path=SHAPE_CONTEXT, format=ox.RdfFormat.TRIG)
-    fmt = ox.RdfFormat.TRIG if example.suffix == ".trig" else ox.RdfFormat.TURTLE
-    store.load(path=example, format=fmt, to_graph=None if fmt == ox.RdfFormat.TRIG else EXAMPLE_GRAPH)
-    return store
+from support import FIXTURES, tree_bytes
 
 
 @pytest.fixture
@@ -64,11 +50,6 @@ def nquads() -> Callable[[Iterable[ox.Quad | ox.Triple]], set[str]]:
         return set(export(list(data), ExportFormat.NQUADS).decode("utf-8").splitlines())
 
     return lines
-
-
-def tree_bytes(root: Path) -> dict[str, bytes]:
-    """Map every file below root (relative POSIX path) to its content."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture

@@ -16,11 +16,11 @@ import pytest
 from typer.testing import CliRunner
 
 import ecograph.network.analysis as analysis
+from ecograph.cli import app
 from ecograph.network.analysis import analyze, betweenness, brokers, communities, pagerank
 from ecograph.network.analysis_rdf import ANALYSIS_NS, run_analysis
-from ecograph.cli import app
-from ecograph.rdf.loading import load_dataset, load_ontology
 from ecograph.network.projection import project
+from ecograph.rdf.loading import load_dataset, load_ontology
 
 ECOD = "https://w3id.org/ecograph/id/"
 EDITION_2018 = ECOD + "pujiang-innovation-forum-2018"
@@ -133,7 +133,7 @@ def test_cli_analyze_formats_and_rdf(tmp_path: Path) -> None:
     assert [len(r["rows"]) for r in data["rankings"]] == [3, 3, 3] and "scores" not in data
     as_csv = runner.invoke(app, ["analyze", "--format", "csv", "--top", "2"])
     rows = list(csv.reader(io.StringIO(as_csv.stdout)))
-    assert rows[0][:3] == ["metric", "rank", "node"] and ["degree", "1", EDITION_2018] == rows[1][:3]
+    assert rows[0][:3] == ["metric", "rank", "node"] and rows[1][:3] == ["degree", "1", EDITION_2018]
     out = tmp_path / "analysis.trig"
     table = runner.invoke(app, ["analyze", "--write-rdf", "--out", str(out), "--date", DATE])
     assert table.exit_code == 0 and "betweenness" in table.stdout and out.exists()

@@ -15,11 +15,11 @@ import pytest
 from typer.testing import CliRunner
 
 import ecograph
-from conftest import REPO
 from ecograph.api import KnowledgeGraph, Page
 from ecograph.cli import app
 from ecograph.errors import EcographError, MissingDependency
 from ecograph.project import init_project
+from support import REPO
 
 pandas = pytest.importorskip("pandas")
 

@@ -11,8 +11,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from ecograph.sparql.catalogue import catalogue_markdown, find_query, load_catalogue, to_term
 from ecograph.errors import EcographError, InputError
+from ecograph.sparql.catalogue import catalogue_markdown, find_query, load_catalogue, to_term
 from ecograph.sparql.query import (
     QueryResult,
     add_inferred,
@@ -24,15 +24,13 @@ from ecograph.sparql.query import (
     run_catalogue,
     run_query,
 )
-
-from conftest import REPO
+from support import NUMERIC, REPO, comparable_term, rdflib_term
 
 ECO = "https://w3id.org/ecograph/ontology#"
 ECOD = "https://w3id.org/ecograph/id/"
 ECOC = "https://w3id.org/ecograph/concept/"
 ECOG = "https://w3id.org/ecograph/graph/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger")}
 CATALOGUE = load_catalogue()
 BY_NAME = {q.name: q for q in CATALOGUE}
 
@@ -102,7 +100,8 @@ def test_every_query_has_a_fact_check() -> None:
 
 
 def test_docs_queries_md_is_up_to_date() -> None:
-    assert (REPO / "docs" / "queries.md").read_text(encoding="utf-8") == catalogue_markdown(CATALOGUE)
+    text = (REPO / "docs" / "queries.md").read_text(encoding="utf-8")
+    assert text.startswith(catalogue_markdown(CATALOGUE) + "\n## ")
 
 
 def test_find_query_by_name_short_name_and_file_name() -> None:
@@ -823,34 +822,6 @@ def test_virtuous_circle_by_class_needs_inference(asserted: ox.Store) -> None:
 # ---------------------------------------------------------------- the same answers in rdflib
 
 
-def _key(term: object) -> object:
-    """A term comparable across engines: numbers by value, plain literals as xsd:string."""
-    if term is None:
-        return None
-    if isinstance(term, (ox.NamedNode, rdflib.URIRef)):
-        return ("iri", str(term.value if isinstance(term, ox.NamedNode) else term))
-    if isinstance(term, (ox.BlankNode, rdflib.BNode)):
-        return ("bnode",)
-    if isinstance(term, ox.Literal):
-        value, language, datatype = term.value, term.language, term.datatype.value
-    else:
-        value, language = str(term), term.language
-        datatype = str(term.datatype) if term.datatype else (None if language else XSD + "string")
-    if datatype in NUMERIC:
-        return ("number", Decimal(value))
-    if datatype == XSD + "boolean":
-        return ("boolean", value in ("true", "1"))
-    return ("literal", value, language, None if language else datatype)
-
-
-def _rdflib_term(term: ox.NamedNode | ox.Literal) -> rdflib.term.Identifier:
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language)
-    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-
-
 @pytest.fixture(scope="module")
 def rdflib_dataset(store: ox.Store) -> rdflib.Dataset:
     """The same quads in rdflib, the union of graphs as default graph."""
@@ -863,19 +834,19 @@ def rdflib_dataset(store: ox.Store) -> rdflib.Dataset:
 def test_pyoxigraph_and_rdflib_agree(store: ox.Store, rdflib_dataset: rdflib.Dataset, name: str) -> None:
     query = BY_NAME[name]
     ours = run_query(query, store)
-    theirs = rdflib_dataset.query(query.text, initBindings={k: _rdflib_term(v) for k, v in ours.bindings.items()})
+    theirs = rdflib_dataset.query(query.text, initBindings={k: rdflib_term(v) for k, v in ours.bindings.items()})
     if ours.form == "ask":
         assert ours.boolean == theirs.askAnswer
         return
     if ours.form == "construct":
-        assert {tuple(_key(x) for x in (t.subject, t.predicate, t.object)) for t in ours.triples} == {
-            tuple(_key(x) for x in t) for t in theirs
+        assert {tuple(comparable_term(x) for x in (t.subject, t.predicate, t.object)) for t in ours.triples} == {
+            tuple(comparable_term(x) for x in t) for t in theirs
         }
         return
     variables = [str(v) for v in theirs.vars]
     assert variables == ours.variables
-    mine = [tuple(_key(t) for t in row) for row in ours.rows]
-    other = [tuple(_key(row[v]) for v in variables) for row in theirs]
+    mine = [tuple(comparable_term(t) for t in row) for row in ours.rows]
+    other = [tuple(comparable_term(row[v]) for v in variables) for row in theirs]
     if re.search(r"\bORDER\s+BY\b", query.text, re.IGNORECASE):
         assert mine == other
     else:

@@ -10,14 +10,13 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
-from ecograph.network.chains import find_chains, load_chains
 from ecograph.cli import app
 from ecograph.errors import EcographError, InputError
-from ecograph.rdf.loading import load_dataset, load_ontology
+from ecograph.network.chains import find_chains, load_chains
 from ecograph.network.projection import project
+from ecograph.rdf.loading import load_dataset, load_ontology
 from ecograph.synth.generator import generate
-
-from conftest import SHIPPED
+from support import SHIPPED
 
 ECOD = "https://w3id.org/ecograph/id/"
 ECO = "https://w3id.org/ecograph/ontology#"

@@ -16,7 +16,7 @@ from ecograph.endpoint.dereference import dereference
 from ecograph.endpoint.entities import describe
 from ecograph.project import init_project
 from ecograph.sparql.query import default_store
-from test_serve import Server, http, start_server
+from support import Server, http, start_server
 
 BASE = "https://w3id.org/ecograph/"
 ECO = BASE + "ontology#"

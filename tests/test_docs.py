@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from ecograph.sparql.catalogue import catalogue_table
 
 REPO = Path(__file__).resolve().parents[1]
@@ -39,3 +41,49 @@ def test_every_command_is_in_the_readme_commands_table():
     table = README.split("## Commands", 1)[1].split("\n## ", 1)[0]
     assert sorted(n for n in names if f"`ecograph {n}" not in table) == []
     assert "`ecograph --home DIR COMMAND`" in table
+
+
+def _commands() -> list[tuple[str, list[tuple[str, ...]]]]:
+    """Every command and, for each option, its long names (``--reason`` with ``--no-reason``)."""
+    from typer.main import get_command
+
+    from ecograph.cli import app
+
+    group = get_command(app)
+    return [
+        (name, [tuple(o for o in (*p.opts, *p.secondary_opts) if o.startswith("--")) for p in cmd.params if p.param_type_name == "option"])
+        for name, cmd in sorted(group.commands.items())
+    ]
+
+
+COMMANDS = _commands()
+CLI_DOC = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+
+
+def test_the_cli_has_commands_and_options_to_check():
+    names = [name for name, _ in COMMANDS]
+    assert {"build", "run", "query", "serve", "viz", "ingest"} <= set(names)
+    assert ("--format",) in dict(COMMANDS)["query"]
+
+
+@pytest.mark.parametrize(("command", "options"), COMMANDS, ids=[name for name, _ in COMMANDS])
+def test_every_command_and_option_is_in_the_readme_table(command: str, options: list[tuple[str, ...]]):
+    table = README.split("## Commands", 1)[1].split("\n\n", 2)[1]
+    rows = [row for row in table.splitlines() if re.search(rf"`ecograph {command}\b", row)]
+    assert len(rows) == 1, f"ecograph {command} needs one row in the README's command table"
+    missing = [names[0] for names in options if not any(re.search(rf"{n}\b", rows[0]) for n in names)]
+    assert missing == [], f"ecograph {command}: options not in the README's table"
+
+
+@pytest.mark.parametrize(("command", "options"), COMMANDS, ids=[name for name, _ in COMMANDS])
+def test_every_command_and_option_is_in_the_command_reference(command: str, options: list[tuple[str, ...]]):
+    sections = {s.split("\n", 1)[0].strip(): s for s in CLI_DOC.split("\n## ")[1:]}
+    section = sections.get(f"ecograph {command}")
+    assert section is not None, f"docs/cli.md needs a section '## ecograph {command}'"
+    missing = [names[0] for names in options if not any(f"`{n}`" in section for n in names)]
+    assert missing == [], f"ecograph {command}: options not in docs/cli.md"
+
+
+def test_the_command_reference_documents_only_commands_that_exist():
+    sections = [s.split("\n", 1)[0].strip() for s in CLI_DOC.split("\n## ")[1:]]
+    assert sections == [f"ecograph {name}" for name, _ in COMMANDS]

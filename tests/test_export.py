@@ -13,7 +13,8 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from ecograph.rdf.export import ExportFormat, atomic_write, export, statements
+from ecograph.rdf.export import ExportFormat, export, statements
+from ecograph.utils import atomic_write
 
 EX = "https://w3id.org/ecograph/id/"
 TRIG = f"""

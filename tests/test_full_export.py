@@ -9,12 +9,11 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from conftest import REPO
 from ecograph.build.artefacts import build
 from ecograph.build.full import FULL_EXPORT
 from ecograph.sparql.catalogue import load_catalogue
 from ecograph.sparql.query import QueryResult, default_store, run_query
-from test_catalogue import _key, _rdflib_term
+from support import REPO, comparable_term, rdflib_term
 
 ECO = "https://w3id.org/ecograph/ontology#"
 ECOG = "https://w3id.org/ecograph/graph/"
@@ -98,8 +97,8 @@ def _answer(result: QueryResult) -> object:
     if result.form == "ask":
         return result.boolean
     if result.form == "construct":
-        return Counter(tuple(_key(x) for x in (t.subject, t.predicate, t.object)) for t in result.triples)
-    return Counter(tuple(_key(t) for t in row) for row in result.rows)
+        return Counter(tuple(comparable_term(x) for x in (t.subject, t.predicate, t.object)) for t in result.triples)
+    return Counter(tuple(comparable_term(t) for t in row) for row in result.rows)
 
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
@@ -123,14 +122,14 @@ def rdflib_alone(built: Path) -> rdflib.Dataset:
 def test_rdflib_loads_the_file_alone_and_agrees(alone: ox.Store, rdflib_alone: rdflib.Dataset, name: str) -> None:
     query = CATALOGUE[name]
     ours = run_query(query, alone)
-    theirs = rdflib_alone.query(query.text, initBindings={k: _rdflib_term(v) for k, v in ours.bindings.items()})
+    theirs = rdflib_alone.query(query.text, initBindings={k: rdflib_term(v) for k, v in ours.bindings.items()})
     if ours.form == "ask":
         assert ours.boolean == theirs.askAnswer is True
     elif ours.form == "construct":
-        assert {tuple(_key(x) for x in (t.subject, t.predicate, t.object)) for t in ours.triples} == {
-            tuple(_key(x) for x in t) for t in theirs
+        assert {tuple(comparable_term(x) for x in (t.subject, t.predicate, t.object)) for t in ours.triples} == {
+            tuple(comparable_term(x) for x in t) for t in theirs
         }
     else:
         variables = [str(v) for v in theirs.vars]
         # rdflib's union default graph merges a statement repeated in two graphs: compare as sets
-        assert {tuple(_key(t) for t in row) for row in ours.rows} == {tuple(_key(row[v]) for v in variables) for row in theirs}
+        assert {tuple(comparable_term(t) for t in row) for row in ours.rows} == {tuple(comparable_term(row[v]) for v in variables) for row in theirs}

@@ -580,7 +580,7 @@ def test_a_crash_while_writing_leaves_the_graph_and_no_temporary_files(home: Pat
     def crash(src: str, dst: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("ecograph.ingest.run._replace", crash)
+    monkeypatch.setattr("ecograph.utils.os.replace", crash)
     with pytest.raises(OSError, match="disk full"):
         ingest([home / "in" / "sources.csv", home / "in" / "organisations.csv"], validate=False)
     assert tree(home / "graph") == before

@@ -8,9 +8,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from typer.testing import CliRunner
 
-from ecograph.sparql.catalogue import load_catalogue
-from ecograph.cli import app
 from ecograph.build.main_job import run_main_job
+from ecograph.cli import app
+from ecograph.sparql.catalogue import load_catalogue
 
 ECOD = "https://w3id.org/ecograph/id/"
 

@@ -6,7 +6,7 @@ import html
 
 import pytest
 
-from conftest import REPO
+from support import REPO
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")

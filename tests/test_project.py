@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import REPO
 from ecograph.cli import app
 from ecograph.errors import EcographError, InputError
 from ecograph.paths import MARKER, NoProject, current_project, find_project, shipped_dir, use_home
 from ecograph.project import init_project
 from ecograph.rdf.loading import data_files
 from ecograph.sparql.catalogue import load_catalogue
+from support import REPO
 
 runner = CliRunner()
 

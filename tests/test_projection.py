@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from ecograph.cli import app
 from ecograph.network.graphml import write_graph
-from ecograph.rdf.loading import load_dataset, load_ontology
 from ecograph.network.projection import project
+from ecograph.rdf.loading import load_dataset, load_ontology
 
 ECOD = "https://w3id.org/ecograph/id/"
 ECOC = "https://w3id.org/ecograph/concept/"

@@ -21,10 +21,10 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
-from ecograph.sparql.catalogue import load_catalogue
 from ecograph.cli import app
 from ecograph.errors import EcographError
 from ecograph.remote.publish import graph_url, publish, publish_store
+from ecograph.sparql.catalogue import load_catalogue
 from ecograph.sparql.query import QueryResult, default_store, run_query
 
 # Queries whose answers must be the same from the server as from the embedded store.

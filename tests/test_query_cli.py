@@ -10,8 +10,8 @@ import threading
 import time
 import urllib.parse
 import xml.etree.ElementTree as ET
-from decimal import Decimal
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -20,8 +20,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 import ecograph.sparql.query as query_module
-from ecograph.sparql.catalogue import load_catalogue
 from ecograph.cli import app
+from ecograph.sparql.catalogue import load_catalogue
 from ecograph.sparql.query import default_store
 
 ECOD = "https://w3id.org/ecograph/id/"

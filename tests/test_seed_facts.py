@@ -34,7 +34,7 @@ def store() -> ox.Store:
 
 def select(store: ox.Store, body: str) -> list[dict[str, str]]:
     rows = store.query(PREFIXES + body, use_default_graph_as_union=True)
-    return [{v.value: (t.value if t is not None else None) for v, t in zip(rows.variables, row)} for row in rows]
+    return [{v.value: (t.value if t is not None else None) for v, t in zip(rows.variables, row, strict=True)} for row in rows]
 
 
 def values(store: ox.Store, body: str, var: str = "x") -> set[str]:

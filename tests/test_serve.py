@@ -7,7 +7,6 @@ import io
 import json
 import os
 import re
-import selectors
 import shutil
 import subprocess
 import sys
@@ -18,7 +17,6 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -26,16 +24,16 @@ import pyoxigraph as ox
 import pytest
 from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, XML, SPARQLWrapper
 
-from ecograph.sparql.catalogue import load_catalogue
 from ecograph.rdf.namespaces import PREFIXES
+from ecograph.sparql.catalogue import load_catalogue
 from ecograph.sparql.query import default_store, run_query
+from support import Server, http, start_server
 
 REPO = Path(__file__).resolve().parents[1]
 ECO, ECOD = PREFIXES["eco"], PREFIXES["ecod"]
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 TIMEOUT = 2
 MAX_ROWS = 5000
-URL_LINE = re.compile(r"^SPARQL endpoint ready at (http://127\.0\.0\.1:(\d+)/sparql)$")
 # Every triple times every triple, four times over: far too much work to ever finish.
 CROSS_PATTERN = "?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l"
 RUNAWAY = f"SELECT (COUNT(*) AS ?n) WHERE {{ {CROSS_PATTERN} }}"
@@ -43,59 +41,6 @@ HUIBO_INCUBATOR = f"SELECT ?carrier WHERE {{ <{ECOD}huibo> <{ECO}incubatedBy> ?c
 HUIBO_NETWORK = f"CONSTRUCT {{ ?c <{ECO}incubatedBy> ?carrier }} WHERE {{ ?c <{ECO}incubatedBy> ?carrier }}"
 SECTION7 = f"{ECOD}spaces-that-cultivated-section-7-companies"
 SECTION7_COMPANIES = {"liulishuo", "qichacha", "vipmro", "autocloudpro", "eleme", "no1-food-delivery", "zib"}
-
-
-@dataclass
-class Server:
-    """A running ``python -m ecograph serve`` process."""
-
-    process: subprocess.Popen[str]
-    url: str
-
-    @property
-    def base(self) -> str:
-        return self.url.removesuffix("sparql")
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
-
-
-def start_server(*args: str, env: dict[str, str] | None = None, wait: float = 180.0) -> Server:
-    """Start the endpoint on a free port and wait for its URL line."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ecograph", "serve", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, **(env or {})},
-    )
-    selector = selectors.DefaultSelector()
-    assert process.stdout is not None
-    selector.register(process.stdout, selectors.EVENT_READ)
-    deadline = time.monotonic() + wait
-    try:
-        while time.monotonic() < deadline:
-            if selector.select(timeout=deadline - time.monotonic()):
-                line = process.stdout.readline()
-                if not line:
-                    break
-                match = URL_LINE.match(line.strip())
-                if match:
-                    assert match.group(2) != "0"
-                    return Server(process, match.group(1))
-        process.kill()
-        _, err = process.communicate(timeout=10)
-        raise AssertionError(f"the server printed no URL line (exit {process.returncode}): {err}")
-    finally:
-        selector.close()
 
 
 @pytest.fixture(scope="module")
@@ -110,16 +55,6 @@ def server() -> Iterator[Server]:
 @pytest.fixture(scope="module")
 def embedded_store() -> ox.Store:
     return default_store()
-
-
-def http(method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None):
-    """Send one request; return (status, headers, body) whatever the status."""
-    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.headers, e.read()
 
 
 def get_query(server: Server, query: str, accept: str | None = None, **params: str):

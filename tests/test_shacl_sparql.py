@@ -8,14 +8,13 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
-from ecograph.validation import validate as validate_module
 from ecograph.cli import app
 from ecograph.rdf.loading import load_dataset, load_ontology, store_from_files
-from ecograph.validation.shacl import UnsupportedShape, compile_shapes_file
 from ecograph.synth.generator import SYNTH_ID, write_synth
+from ecograph.validation import validate as validate_module
+from ecograph.validation.shacl import UnsupportedShape, compile_shapes_file
 from ecograph.validation.validate import Violation, shapes_file, validate_project, validate_store
-
-from conftest import EXAMPLE_GRAPH, SHAPE_CONTEXT, example_store
+from support import EXAMPLE_GRAPH, SHAPE_CONTEXT, example_store
 
 EXAMPLES = Path(__file__).parent / "shapes"
 

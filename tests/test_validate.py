@@ -11,11 +11,11 @@ import rdflib
 from rdflib.namespace import RDF, SH
 from typer.testing import CliRunner
 
-from ecograph.sparql.catalogue import load_catalogue
 from ecograph.cli import app
 from ecograph.errors import InputError
-from ecograph.rdf.loading import load_dataset, load_ontology
 from ecograph.paths import shipped_dir
+from ecograph.rdf.loading import load_dataset, load_ontology
+from ecograph.sparql.catalogue import load_catalogue
 from ecograph.validation.validate import (
     SHAPES_NAMESPACE,
     load_checks,
@@ -25,8 +25,7 @@ from ecograph.validation.validate import (
     validate_project,
     validate_store,
 )
-
-from conftest import example_store
+from support import example_store
 
 EXAMPLES = Path(__file__).parent / "shapes"
 CHECK_EXAMPLES = EXAMPLES / "checks"

@@ -19,63 +19,7 @@ from ecograph.errors import EcographError
 from ecograph.viz import build_page, build_scene, write_page
 from ecograph.viz.page import safe_json
 from ecograph.viz.style import node_style
-
-ECOD = "https://w3id.org/ecograph/id/"
-ECO = "https://w3id.org/ecograph/ontology#"
-SECTION = ECOD + "source-test-s1"
-VIRTUOUS = {ECOD + s for s in ("zbj", "iflytek", "daan-gene", "enjoyor")}
-VIRTUOUS_MEMBERS = VIRTUOUS | {
-    ECOD + s
-    for s in (
-        "zbj-spaces",
-        "particle-space",
-        "daan-gene-spaces",
-        "enjoyor-spaces",
-        "unnamed-incubator-of-zbj",
-        "unnamed-incubator-of-iflytek",
-        "unnamed-incubator-of-daan-gene",
-        "unnamed-incubator-of-enjoyor",
-    )
-}
-PAYLOADS = (
-    "<script>window.__pwned=1</script>",
-    "<img src=x onerror=window.__pwned=1>",
-    '<a href="javascript:window.__pwned=1">click</a>',
-    "\"'quotes'\" and the word href",
-    "\u202eevil\u202c right-to-left",
-    "中国 </script><!--",
-    "line\u2028separator",
-)
-
-
-def hostile_graph() -> nx.MultiDiGraph:
-    """A graph whose every text is an injection attempt; each payload sets window.__pwned."""
-    g = nx.MultiDiGraph(sections={SECTION: {"title": PAYLOADS[1], "document": ECOD + "doc"}})
-    for i, text in enumerate(PAYLOADS):
-        g.add_node(
-            f"{ECOD}hostile-{i}",
-            label=text,
-            label_zh="中国" + text,
-            kind=PAYLOADS[i % 3],
-            classes=[ECO + "Enterprise"],
-            unnamed=False,
-            sources=[SECTION],
-            figures=[
-                {
-                    "indicator": text,
-                    "value": i,
-                    "unit": PAYLOADS[0],
-                    "qualifier": PAYLOADS[2],
-                    "year": 2017,
-                    "growth": None,
-                    "growth_qualifier": None,
-                    "source": SECTION,
-                }
-            ],
-        )
-    for i in range(len(PAYLOADS) - 1):
-        g.add_edge(f"{ECOD}hostile-{i}", f"{ECOD}hostile-{i + 1}", predicate=ECO + "x", kind=PAYLOADS[3], sources=[])
-    return g
+from support import ECO, ECOD, PAYLOADS, SECTION, VIRTUOUS_MEMBERS, hostile_graph
 
 
 def tiny_graph(order: list[str] | None = None) -> nx.MultiDiGraph:

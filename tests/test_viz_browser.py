@@ -13,7 +13,7 @@ import pytest
 
 from ecograph.viz import build_page, write_page
 from ecograph.viz.browser import chromium, wait_ready
-from test_viz import ECOD, PAYLOADS, VIRTUOUS_MEMBERS, hostile_graph
+from support import ECOD, PAYLOADS, VIRTUOUS_MEMBERS, hostile_graph
 
 pytest.importorskip("selenium")
 if not (shutil.which("chromium") and shutil.which("chromedriver")):
@@ -22,8 +22,6 @@ if not (shutil.which("chromium") and shutil.which("chromedriver")):
 from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
-
-BUILD = Path(__file__).resolve().parents[1] / "build"
 
 
 @pytest.fixture(scope="module")
@@ -129,9 +127,8 @@ def test_virtuous_circle_is_highlighted_and_the_rest_dimmed(driver: Any, seed_pa
     assert set(driver.execute_script("return window.ecograph.highlighted()")) == VIRTUOUS_MEMBERS
 
 
-def test_screenshot_of_the_seed_page(driver: Any, seed_page: dict) -> None:
-    BUILD.mkdir(exist_ok=True)
-    shot = BUILD / "seed-page.png"
+def test_screenshot_of_the_seed_page(driver: Any, seed_page: dict, tmp_path: Path) -> None:
+    shot = tmp_path / "seed-page.png"
     open_page(driver, seed_page["path"])  # as it opens, before any search
     assert driver.save_screenshot(str(shot))
     data = shot.read_bytes()

@@ -58,7 +58,7 @@ class Page:
 
     def save(self, path: str | Path) -> Path:
         """Write the page to ``path`` (an ``.html`` file that opens offline); returns the path."""
-        from ecograph.rdf.export import atomic_write
+        from ecograph.utils import atomic_write
 
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -7,9 +7,9 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional, TypeVar
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -17,7 +17,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from ecograph import __version__
-from ecograph.build.artefacts import BuildReport, StepResult, build as run_build
+from ecograph.build.artefacts import BuildReport, StepResult
+from ecograph.build.artefacts import build as run_build
 from ecograph.errors import EcographError, ValidationFailed, exit_code
 
 __all__ = ["app"]
@@ -95,7 +96,7 @@ def main(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
     home: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             "--home",
             help="Project folder to use; wins over $ECOGRAPH_HOME and over an ecograph.toml above the current folder.",
@@ -113,7 +114,7 @@ def main(
 @app.command()
 def init(
     folder: Annotated[Path, typer.Argument(help="The project folder to create (or to make a project).")],
-    name: Annotated[Optional[str], typer.Option("--name", help="The project's name (default: the folder's).")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="The project's name (default: the folder's).")] = None,
     seed: Annotated[
         bool, typer.Option("--seed/--no-seed", help="Load the seed graph shipped with ecograph besides your own data.")
     ] = True,
@@ -150,7 +151,7 @@ def info(fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.
 
 
 OutOption = Annotated[
-    Optional[Path], typer.Option("--out", "-o", help="Output directory (default: build/ of the project).")
+    Path | None, typer.Option("--out", "-o", help="Output directory (default: build/ of the project).")
 ]
 
 
@@ -174,7 +175,7 @@ def build(out: OutOption = None, reason: ReasonOption = True) -> None:
     _summary(report.steps, report)
 
 
-class ValidationEngine(str, Enum):
+class ValidationEngine(StrEnum):
     """SHACL engines of ``ecograph validate``."""
 
     sparql = "sparql"
@@ -184,7 +185,7 @@ class ValidationEngine(str, Enum):
 @app.command()
 def validate(
     files: Annotated[
-        Optional[list[Path]], typer.Argument(help="RDF files to validate (default: the whole project).")
+        list[Path] | None, typer.Argument(help="RDF files to validate (default: the whole project).")
     ] = None,
     engine: Annotated[
         ValidationEngine,
@@ -243,7 +244,7 @@ def synth(
     triples: Annotated[int, typer.Option("--triples", "-n", help="About how many statements to generate.")],
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same size and seed give the same bytes.")] = 0,
     out: Annotated[
-        Optional[Path], typer.Option("--out", "-o", help="Output .trig or .nq file (default: build/synth-N.trig).")
+        Path | None, typer.Option("--out", "-o", help="Output .trig or .nq file (default: build/synth-N.trig).")
     ] = None,
 ) -> None:
     """Write a synthetic ecosystem graph of about N statements, plus FILE.expected.json with its exact counts."""
@@ -251,6 +252,7 @@ def synth(
     from ecograph.synth.generator import write_synth
 
     result = _guard(lambda: write_synth(out, triples, seed))
+    assert result.path is not None, "a written graph has its path"
     _out().print(f"{escape(display_path(result.path))}  ({result.counts['triples']} statements, seed {seed})")
 
 
@@ -260,16 +262,16 @@ def publish(
         str, typer.Option("--endpoint", help="SPARQL 1.1 Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store.")
     ],
     graph: Annotated[
-        Optional[str], typer.Option("--graph", help="Upload only this named graph IRI (or 'default').")
+        str | None, typer.Option("--graph", help="Upload only this named graph IRI (or 'default').")
     ] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Statements per request.")] = 50_000,
     retries: Annotated[int, typer.Option("--retries", min=0, help="Retries of a failed request, with backoff.")] = 3,
     files: Annotated[
-        Optional[list[Path]],
+        list[Path] | None,
         typer.Option("--file", help="Upload these RDF files instead of the project's graph (repeatable)."),
     ] = None,
     default_graph_iri: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--default-graph-iri", help="Send the default graph to this named graph (stores without ?default)."),
     ] = None,
 ) -> None:
@@ -297,14 +299,14 @@ def publish(
     )
 
 
-class ChainFormat(str, Enum):
+class ChainFormat(StrEnum):
     """Output formats of ``ecograph chains``."""
 
     table = "table"
     json = "json"
 
 
-class AnalysisFormat(str, Enum):
+class AnalysisFormat(StrEnum):
     """Output formats of ``ecograph analyze``."""
 
     table = "table"
@@ -312,7 +314,7 @@ class AnalysisFormat(str, Enum):
     csv = "csv"
 
 
-class GraphFormat(str, Enum):
+class GraphFormat(StrEnum):
     """Output formats of ``ecograph export``."""
 
     graphml = "graphml"
@@ -325,7 +327,7 @@ def _named(iri: str, labels: dict[str, str]) -> str:
 
 @app.command()
 def chains(
-    name: Annotated[Optional[str], typer.Argument(help="One chain (default: every chain).")] = None,
+    name: Annotated[str | None, typer.Argument(help="One chain (default: every chain).")] = None,
     fmt: Annotated[ChainFormat, typer.Option("--format", "-f", help="Output format.")] = ChainFormat.table,
 ) -> None:
     """List every instance of the declared chains, each step with the source section that supports it."""
@@ -367,10 +369,10 @@ def analyze(
         bool, typer.Option("--write-rdf", help="Also write the scores as RDF with PROV to build/analysis.trig.")
     ] = False,
     out: Annotated[
-        Optional[Path], typer.Option("--out", "-o", help="TriG file for --write-rdf (default: build/analysis.trig).")
+        Path | None, typer.Option("--out", "-o", help="TriG file for --write-rdf (default: build/analysis.trig).")
     ] = None,
     date: Annotated[
-        Optional[str], typer.Option("--date", help="Fixed prov:endedAtTime (ISO date-time) for reproducible RDF.")
+        str | None, typer.Option("--date", help="Fixed prov:endedAtTime (ISO date-time) for reproducible RDF.")
     ] = None,
 ) -> None:
     """Rank the actors by degree, PageRank and betweenness; find communities and brokers."""
@@ -412,7 +414,7 @@ def analyze(
 def export_graph(
     fmt: Annotated[GraphFormat, typer.Option("--format", "-f", help="Output format.")] = GraphFormat.graphml,
     out: Annotated[
-        Optional[Path], typer.Option("--out", "-o", help="Output file (default: build/ecograph.graphml or .gexf).")
+        Path | None, typer.Option("--out", "-o", help="Output file (default: build/ecograph.graphml or .gexf).")
     ] = None,
 ) -> None:
     """Write the network projection for Gephi or Cytoscape (GraphML or GEXF)."""
@@ -426,20 +428,20 @@ def export_graph(
 @app.command()
 def viz(
     out: Annotated[
-        Optional[Path], typer.Option("--out", "-o", help="Output HTML file (default: build/ecograph.html).")
+        Path | None, typer.Option("--out", "-o", help="Output HTML file (default: build/ecograph.html).")
     ] = None,
     focus: Annotated[
-        Optional[str], typer.Option("--focus", help="Draw only the neighbourhood of this IRI or label.")
+        str | None, typer.Option("--focus", help="Draw only the neighbourhood of this IRI or label.")
     ] = None,
     hops: Annotated[int, typer.Option("--hops", min=0, help="Radius of the --focus neighbourhood.")] = 1,
     chain: Annotated[
-        Optional[list[str]], typer.Option("--chain", help="Also highlight this chain (repeatable).")
+        list[str] | None, typer.Option("--chain", help="Also highlight this chain (repeatable).")
     ] = None,
     max_nodes: Annotated[
         int, typer.Option("--max-nodes", min=1, help="Above this many nodes, draw one node per class.")
     ] = 2000,
     screenshot: Annotated[
-        Optional[Path], typer.Option("--screenshot", help="Also save a PNG of the page (needs chromium).")
+        Path | None, typer.Option("--screenshot", help="Also save a PNG of the page (needs chromium).")
     ] = None,
 ) -> None:
     """Write the analysts' page: one self-contained HTML file that opens offline."""
@@ -474,7 +476,8 @@ def serve(
     workers: Annotated[int, typer.Option("--workers", min=1, help="Query worker processes.")] = 2,
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint with a query page at /."""
-    from ecograph.endpoint.server import EndpointConfig, serve as run_endpoint
+    from ecograph.endpoint.server import EndpointConfig
+    from ecograph.endpoint.server import serve as run_endpoint
 
     def ready(url: str) -> None:
         typer.echo(f"SPARQL endpoint ready at {url}")
@@ -521,13 +524,13 @@ def list_queries(
 def run_saved_query(
     name: Annotated[str, typer.Argument(help="A catalogue query name, a .rq file, or - to read the query from stdin.")],
     param: Annotated[
-        Optional[list[str]], typer.Option("--param", "-p", help="KEY=VALUE for a declared parameter (repeatable).")
+        list[str] | None, typer.Option("--param", "-p", help="KEY=VALUE for a declared parameter (repeatable).")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="|".join(QUERY_FORMATS))] = "table",
     endpoint: Annotated[
-        Optional[str], typer.Option("--endpoint", help="Send the query to this SPARQL 1.1 endpoint URL instead.")
+        str | None, typer.Option("--endpoint", help="Send the query to this SPARQL 1.1 endpoint URL instead.")
     ] = None,
-    timeout: Annotated[Optional[float], typer.Option("--timeout", min=0.0, help="Seconds before giving up.")] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", min=0.0, help="Seconds before giving up.")] = None,
 ) -> None:
     """Run a saved or ad-hoc SPARQL query on the graph (or an endpoint) and print the answer."""
     from ecograph.sparql.query import run_named_query
@@ -556,20 +559,21 @@ def ingest(
     files: Annotated[
         list[Path], typer.Argument(help="CSV or XLSX tables named after their template (organisations.csv, statistics-2019.xlsx).")
     ],
-    source: Annotated[Optional[str], typer.Option("--source", help="Source id for rows without a source cell.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Source id for rows without a source cell.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check, convert and validate, but write nothing.")] = False,
     out: Annotated[
-        Optional[Path], typer.Option("--out", "-o", help="Output .trig file (default: graph/ingested/SOURCE.trig).")
+        Path | None, typer.Option("--out", "-o", help="Output .trig file (default: graph/ingested/SOURCE.trig).")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text|json")] = "text",
 ) -> None:
     """Add facts from filled-in template tables to graph/: exit 0 done, 1 bad rows, 2 unreadable files."""
-    from ecograph.ingest import IngestFailed, ingest as run_ingest
+    from ecograph.ingest import IngestFailed, IngestResult
+    from ecograph.ingest import ingest as run_ingest
 
     if fmt not in ("text", "json"):
         _fail(f"--format must be text or json, not {fmt!r}", 2)
 
-    def action() -> tuple[object, IngestFailed | None]:
+    def action() -> tuple[IngestResult | None, IngestFailed | None]:
         try:
             return run_ingest(files, source=source, out=out, dry_run=dry_run), None
         except IngestFailed as e:
@@ -584,6 +588,7 @@ def ingest(
             for problem in failed.problems:
                 _err().print(str(problem), markup=False, highlight=False)
         _fail(str(failed), failed.exit_code)
+    assert result is not None, "ingest returned or failed"
     if fmt == "json":
         typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return

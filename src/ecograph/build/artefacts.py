@@ -24,9 +24,10 @@ from rdflib.namespace import DCTERMS, RDFS, SDO, SKOS
 from ecograph.build.concepts import concepts_html
 from ecograph.build.full import FULL_EXPORT, full_dataset
 from ecograph.errors import EcographError, ValidationFailed
+from ecograph.paths import build_dir, ontology_dir
 from ecograph.rdf.export import ExportFormat, export
 from ecograph.rdf.loading import data_files, load_dataset, load_ontology, ontology_files
-from ecograph.paths import build_dir, ontology_dir
+from ecograph.rdf.stores import select
 
 __all__ = ["OutputFile", "StepResult", "BuildReport", "build", "ontology_html"]
 
@@ -96,7 +97,7 @@ def _import_ontpub() -> type:
     if "pylode.version" not in sys.modules:
         # pyLODE 3.4.1 reads its version from a pyproject.toml that its wheel does not ship.
         shim = types.ModuleType("pylode.version")
-        shim.__version__ = importlib.metadata.version("pylode")
+        shim.__dict__["__version__"] = importlib.metadata.version("pylode")
         sys.modules["pylode.version"] = shim
     root = logging.getLogger()
     guard = logging.NullHandler()
@@ -127,7 +128,7 @@ _LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS.title, SDO.name)
 
 def _english_labels(graph: rdflib.Graph) -> rdflib.Graph:
     # pyLODE glues every label of a term together ("organisation组织"); keep the English one where there is one.
-    for s, p in {(s, p) for p in _LABELS for s in graph.subjects(p, None)}:
+    for s, p in {(term, label) for label in _LABELS for term in graph.subjects(label, None)}:
         labels = list(graph.objects(s, p))
         if any(getattr(o, "language", None) == "en" for o in labels):
             for o in labels:
@@ -210,7 +211,7 @@ def _count(data: ox.Store, fmt: ExportFormat) -> int:
     """How many statements an export of ``data`` in ``fmt`` holds (the union merges repeated triples)."""
     if fmt.supports_datasets:
         return len(data)
-    return int(next(iter(data.query(_DISTINCT_TRIPLES)))["n"].value)
+    return int(next(iter(select(data, _DISTINCT_TRIPLES)))["n"].value)
 
 
 def _write(tmp: Path, name: str, data: ox.Store, fmt: ExportFormat, report: BuildReport) -> None:
@@ -252,9 +253,11 @@ def build(
     progress : callable, optional
         Called with each step's name as it starts (for a status display).
     validate : bool, default True
-        Run ``ecograph.validation.validate.validate_store`` (skipped with a note if absent).
+        Check the shapes and the integrity checks (``ecograph.validation.validate.validate_store``);
+        False skips the step, and its summary says "skipped: not requested".
     reason : bool, default True
-        Run ``ecograph.validation.reasoning.reason`` (skipped with a note if absent).
+        Run HermiT (``ecograph.validation.reasoning.reason``); False skips the step, exports an
+        empty ``ecograph-inferred.ttl`` and adds a note saying so.
 
     Returns
     -------

@@ -49,6 +49,8 @@ def run_main_job(
 
     from ecograph.sparql.query import catalogue_summary, run_catalogue
 
+    assert report.store is not None and report.data is not None, "a finished build keeps its stores"
+
     say("queries")
     runs = run_catalogue(report.store, inferred=report.inferred)
     job.steps.append(StepResult("queries", sum(r.seconds for r in runs), catalogue_summary(runs)))

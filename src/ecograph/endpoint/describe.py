@@ -5,17 +5,16 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ecograph.rdf.namespaces import PREFIXES
+from ecograph.rdf.stores import select
+from ecograph.rdf.terms import RDF_TYPE, RDFS_COMMENT, XSD_INTEGER
 
 __all__ = ["void_description", "dcat_description", "service_description", "DESCRIPTION_PREFIXES"]
 
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _VOID = "http://rdfs.org/ns/void#"
 _SD = "http://www.w3.org/ns/sparql-service-description#"
 _DCTERMS = "http://purl.org/dc/terms/"
 _DCAT = "http://www.w3.org/ns/dcat#"
 _FORMATS = "http://www.w3.org/ns/formats/"
-_RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
-_XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 # Copied from the data's own void:Dataset node into the description.
 _COPIED = tuple(ox.NamedNode(_DCTERMS + p) for p in ("title", "license", "source", "description", "publisher"))
 _COPIED += (ox.NamedNode(_VOID + "vocabulary"),)
@@ -30,11 +29,11 @@ def _v(name: str) -> ox.NamedNode:
 
 
 def _count(n: int) -> ox.Literal:
-    return ox.Literal(str(n), datatype=_XSD_INTEGER)
+    return ox.Literal(str(n), datatype=XSD_INTEGER)
 
 
 def _rows(store: ox.Store, query: str) -> list[ox.QuerySolution]:
-    return list(store.query(query, use_default_graph_as_union=True))
+    return list(select(store, query, use_default_graph_as_union=True))
 
 
 def _dataset_node(store: ox.Store) -> ox.NamedNode | ox.BlankNode:
@@ -70,20 +69,20 @@ def dcat_description(dataset: ox.NamedNode | ox.BlankNode, endpoint_url: str) ->
     pages = ox.BlankNode("distribution-entities")
     media = "https://www.iana.org/assignments/media-types/"
     out = [
-        ox.Triple(dataset, _RDF_TYPE, _d("Dataset")),
+        ox.Triple(dataset, RDF_TYPE, _d("Dataset")),
         ox.Triple(dataset, _d("landingPage"), ox.NamedNode(root)),
         ox.Triple(dataset, _d("distribution"), sparql),
-        ox.Triple(sparql, _RDF_TYPE, _d("Distribution")),
+        ox.Triple(sparql, RDF_TYPE, _d("Distribution")),
         ox.Triple(sparql, ox.NamedNode(_DCTERMS + "title"), ox.Literal("SPARQL 1.1 endpoint", language="en")),
         ox.Triple(sparql, _d("accessURL"), ox.NamedNode(endpoint_url)),
         ox.Triple(sparql, _d("accessService"), service),
-        ox.Triple(service, _RDF_TYPE, _d("DataService")),
+        ox.Triple(service, RDF_TYPE, _d("DataService")),
         ox.Triple(service, _d("endpointURL"), ox.NamedNode(endpoint_url)),
         ox.Triple(service, _d("endpointDescription"), ox.NamedNode(root + "service-description")),
         ox.Triple(service, _d("servesDataset"), dataset),
         ox.Triple(service, ox.NamedNode(_DCTERMS + "conformsTo"), ox.NamedNode("https://www.w3.org/TR/sparql11-protocol/")),
         ox.Triple(dataset, _d("distribution"), pages),
-        ox.Triple(pages, _RDF_TYPE, _d("Distribution")),
+        ox.Triple(pages, RDF_TYPE, _d("Distribution")),
         ox.Triple(pages, ox.NamedNode(_DCTERMS + "title"), ox.Literal("a page and RDF for each entity, negotiated", language="en")),
         ox.Triple(pages, _d("accessURL"), ox.NamedNode(root + "id/")),
     ]
@@ -113,7 +112,7 @@ def void_description(store: ox.Store, endpoint_url: str) -> list[ox.Triple]:
         ``void:subset`` per named graph, ``void:distinctSubjects``/``Objects``.
     """
     ds = _dataset_node(store)
-    out = [ox.Triple(ds, _RDF_TYPE, _v("Dataset"))]
+    out = [ox.Triple(ds, RDF_TYPE, _v("Dataset"))]
     if isinstance(ds, ox.NamedNode):
         for solution in _rows(store, f"SELECT DISTINCT ?p ?o WHERE {{ {ds} ?p ?o }} ORDER BY ?p ?o"):
             if solution["p"] in _COPIED:
@@ -153,7 +152,7 @@ def void_description(store: ox.Store, endpoint_url: str) -> list[ox.Triple]:
     for row in graphs:
         out += [
             ox.Triple(ds, _v("subset"), row["g"]),
-            ox.Triple(row["g"], _RDF_TYPE, _v("Dataset")),
+            ox.Triple(row["g"], RDF_TYPE, _v("Dataset")),
             ox.Triple(row["g"], _v("triples"), _count(int(row["n"].value))),
         ]
     return out + dcat_description(ds, endpoint_url)
@@ -185,13 +184,13 @@ def service_description(store: ox.Store, endpoint_url: str, timeout: float, max_
         return ox.NamedNode(_SD + name)
 
     out = [
-        ox.Triple(service, _RDF_TYPE, sd("Service")),
+        ox.Triple(service, RDF_TYPE, sd("Service")),
         ox.Triple(service, sd("endpoint"), ox.NamedNode(endpoint_url)),
         ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
         ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
         ox.Triple(
             service,
-            _RDFS_COMMENT,
+            RDFS_COMMENT,
             ox.Literal(
                 f"Read-only (SPARQL Update and Graph Store writes are refused); SERVICE is refused; "
                 f"each query may run {timeout:g} s and returns at most {max_rows} rows "
@@ -200,9 +199,9 @@ def service_description(store: ox.Store, endpoint_url: str, timeout: float, max_
             ),
         ),
         ox.Triple(service, sd("defaultDataset"), dataset),
-        ox.Triple(dataset, _RDF_TYPE, sd("Dataset")),
+        ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
         ox.Triple(dataset, sd("defaultGraph"), default_graph),
-        ox.Triple(default_graph, _RDF_TYPE, sd("Graph")),
+        ox.Triple(default_graph, RDF_TYPE, sd("Graph")),
     ]
     for name in (
         "SPARQL_Results_JSON",

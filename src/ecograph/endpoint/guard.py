@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import re
 
+from ecograph.sparql.lexical import code_only
+
 __all__ = ["QueryRefused", "UpdateRefused", "check_query"]
 
-# Everything that can hide a keyword from a naive search: IRIs, strings, comments. An IRIREF
-# may not contain spaces, so ``?a < ?b`` stays an operator, as in the SPARQL grammar.
-_OPAQUE = re.compile(
-    r"""<[^<>"{}|^`\\\x00-\x20]*>"""
-    r"""|'''(?:[^'\\]|\\.|'(?!''))*'''"""
-    r'''|"""(?:[^"\\]|\\.|"(?!""))*"""'''
-    r"""|'(?:[^'\\\n\r]|\\.)*'"""
-    r'''|"(?:[^"\\\n\r]|\\.)*"'''
-    r"""|\#[^\n\r]*""",
-    re.DOTALL,
-)
 # SERVICE as a keyword: not part of a variable (?service), a prefixed name (ex:service,
 # my-service) or a longer word. A dot before it still counts: ``?o 1.SERVICE <x> {}`` is
 # valid SPARQL (the integer 1, the end of the triple, then SERVICE).
@@ -45,10 +36,6 @@ def _decode_codepoints(text: str) -> str:
             return m.group(0)
 
     return _CODEPOINT.sub(one, text)
-
-
-def _strip_opaque(text: str) -> str:
-    return _OPAQUE.sub(" ", text)
 
 
 def _first_keyword(code: str) -> str | None:
@@ -89,9 +76,9 @@ def check_query(text: str) -> None:
     ...
     ecograph.endpoint.guard.UpdateRefused: SPARQL Update (INSERT) is not allowed: this endpoint is read-only
     """
-    code = _strip_opaque(_decode_codepoints(text))
+    code = code_only(_decode_codepoints(text))
     keyword = _first_keyword(code)
     if keyword in _UPDATE_KEYWORDS:
         raise UpdateRefused(f"SPARQL Update ({keyword}) is not allowed: this endpoint is read-only")
-    if _SERVICE.search(code) or _SERVICE.search(_strip_opaque(text)):
+    if _SERVICE.search(code) or _SERVICE.search(code_only(text)):
         raise QueryRefused("federated queries (SERVICE) are not allowed on this endpoint")

@@ -11,7 +11,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from ecograph.sparql.query import json_term
+from ecograph.rdf.stores import serialize
+from ecograph.rdf.terms import XSD_STRING
+from ecograph.sparql.query import Term, json_term
 
 __all__ = [
     "ResultFormat",
@@ -24,8 +26,6 @@ __all__ = [
     "serialize_triples",
 ]
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ def _xml_term(term: object) -> str:
     if isinstance(term, ox.Literal):
         if term.language:
             return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-        if term.datatype.value != _XSD_STRING:
+        if term.datatype != XSD_STRING:
             return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
         return f"<literal>{escape(term.value)}</literal>"
     if isinstance(term, ox.Triple):
@@ -190,7 +190,9 @@ def _tsv_term(term: object) -> str:
     return str(term).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def serialize_solutions(variables: Sequence[str], rows: Sequence[Sequence[object]], fmt: ResultFormat) -> bytes:
+def serialize_solutions(
+    variables: Sequence[str], rows: Sequence[Sequence[Term | None]], fmt: ResultFormat
+) -> bytes:
     """Serialise ``SELECT`` solutions in one of :data:`SOLUTION_FORMATS`.
 
     Parameters
@@ -286,10 +288,10 @@ def serialize_triples(triples: Sequence[ox.Triple], fmt: ResultFormat, prefixes:
     """
     rdf_format = _RDF_FORMATS[fmt.name]
     if rdf_format != ox.RdfFormat.TURTLE:
-        return ox.serialize(triples, format=rdf_format)
+        return serialize(triples, rdf_format)
     # Turtle groups only consecutive triples of one subject: bring them together, stably.
     first_seen: dict[object, int] = {}
     for t in triples:
         first_seen.setdefault(t.subject, len(first_seen))
     ordered = sorted(triples, key=lambda t: first_seen[t.subject])
-    return ox.serialize(ordered, format=rdf_format, prefixes=prefixes or {})
+    return serialize(ordered, rdf_format, prefixes=dict(prefixes or {}))

@@ -19,13 +19,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
-from ecograph.errors import EcographError
-from ecograph.rdf.loading import store_from_files
 from ecograph.endpoint.dereference import answers_path, dereference, worker_runner
 from ecograph.endpoint.describe import DESCRIPTION_PREFIXES, service_description, void_description
 from ecograph.endpoint.guard import QueryRefused, UpdateRefused, check_query
 from ecograph.endpoint.negotiation import GRAPH_FORMATS, NotAcceptable, negotiate, serialize_triples
 from ecograph.endpoint.workers import Answer, PoolBusy, QueryTimeout, WorkerCrashed, WorkerPool
+from ecograph.errors import EcographError
+from ecograph.rdf.loading import store_from_files
 
 __all__ = ["EndpointConfig", "Endpoint", "served_store", "serve", "yasgui_dir"]
 
@@ -342,7 +342,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif path.startswith("/vendor/yasgui/"):
             self._file(path.removeprefix("/vendor/yasgui/"), from_vendor=True)
         elif answers_path(path):
-            reply = dereference(path, self.headers.get("Accept"), (params.get("format") or [None])[0], worker_runner(endpoint.query))
+            reply = dereference(path, self.headers.get("Accept"), next(iter(params.get("format", [])), None), worker_runner(endpoint.query))
             self._send(reply.status, reply.content_type, reply.body, reply.headers)
         elif path == "/favicon.ico":
             self._send(HTTPStatus.NO_CONTENT, "image/x-icon", b"")
@@ -416,7 +416,7 @@ class _Handler(BaseHTTPRequestHandler):
         request = {
             "query": text,
             "accept": self.headers.get("Accept"),
-            "format": (params.get("format") or [None])[0],
+            "format": next(iter(params.get("format", [])), None),
             "default_graph": params.get("default-graph-uri", []),
             "named_graph": params.get("named-graph-uri", []),
         }
@@ -434,7 +434,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _graph(self, triples: list[ox.Triple], params: dict[str, list[str]]) -> None:
         try:
-            fmt = negotiate(GRAPH_FORMATS, self.headers.get("Accept"), (params.get("format") or [None])[0])
+            fmt = negotiate(GRAPH_FORMATS, self.headers.get("Accept"), next(iter(params.get("format", [])), None))
         except NotAcceptable as e:
             self._text(HTTPStatus.NOT_ACCEPTABLE, str(e))
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -167,7 +168,7 @@ def _read_frame(stream: BinaryIO) -> bytes | None:
     return stream.read(size)
 
 
-def _write_frames(stream: BinaryIO, *payloads: bytes) -> None:
+def _write_frames(stream: IO[bytes], *payloads: bytes) -> None:
     stream.write(b"".join(_FRAME.pack(len(p)) + p for p in payloads))
     stream.flush()
 
@@ -175,10 +176,8 @@ def _write_frames(stream: BinaryIO, *payloads: bytes) -> None:
 def _die_with_parent() -> None:
     # A worker busy in a runaway query must not outlive a server that was killed outright.
     if sys.platform.startswith("linux"):
-        try:
+        with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
 
 
 def worker_main(files: Sequence[str]) -> int:
@@ -257,10 +256,8 @@ class _Worker:
         self.process.wait()
         for stream in (self.process.stdin, self.process.stdout):
             if stream is not None:
-                try:
+                with contextlib.suppress(OSError):
                     stream.close()
-                except OSError:
-                    pass
 
 
 class WorkerPool:

@@ -92,9 +92,7 @@ def _parse_row(table: Table, number: int, raw: dict[str, object], problems: list
             if col.required and col.name not in table.absent:
                 problems.append(Problem(table.shown, number, col.name, None, f"a value ({col.expected})", "missing"))
             continue
-        items: list[object] = (
-            [i for i in (p.strip() for p in shown.split(col.separator)) if i] if col.separator else [cell]
-        )
+        items: list[object] = [i for i in (p.strip() for p in shown.split(col.separator)) if i] if col.separator else [cell]
         parsed = []
         for item in items:
             try:
@@ -122,9 +120,8 @@ def _default_id(row: Row, problems: list[Problem]) -> str | None:
         return "-".join(p for p in parts if p)
     if kind == "spaces" and v.get("unnamed"):
         problems.append(
-            Problem(
-                row.table.shown,
-                row.number,
+            _problem(
+                row,
                 "id",
                 None,
                 "an id (an unnamed space has no name to make one from)",
@@ -137,34 +134,25 @@ def _default_id(row: Row, problems: list[Problem]) -> str | None:
         slug = cells.slugify(name)
         if slug:
             return slug
-        problems.append(
-            Problem(row.table.shown, row.number, "id", None, f"an id (no slug can be made from {name!r})", "missing")
-        )
+        problems.append(_problem(row, "id", None, f"an id (no slug can be made from {name!r})", "missing"))
     elif v.get("name_zh"):
-        problems.append(
-            Problem(
-                row.table.shown, row.number, "id", None, "an id (a Chinese-only name has no English slug)", "missing"
-            )
-        )
+        problems.append(_problem(row, "id", None, "an id (a Chinese-only name has no English slug)", "missing"))
     return None
 
 
 def _row_rules(row: Row, problems: list[Problem]) -> None:
     """Rules that involve more than one cell."""
-    v, kind, shown, n = row.values, row.table.kind, row.table.shown, row.number
+    v, kind = row.values, row.table.kind
     if kind in ("organisations", "spaces", "events"):
         if kind == "spaces" and v.get("unnamed"):
             for col in ("name_en", "name_zh", "aliases"):
                 if v.get(col):
                     found = "|".join(v[col]) if isinstance(v[col], list) else v[col]
-                    problems.append(
-                        Problem(shown, n, col, found, "an empty cell: the space is unnamed in the source", "type")
-                    )
+                    problems.append(_problem(row, col, found, "an empty cell: the space is unnamed in the source", "type"))
         elif not v.get("name_en"):
             problems.append(
-                Problem(
-                    shown,
-                    n,
+                _problem(
+                    row,
                     "name_en",
                     None,
                     "the English name (every named thing needs one; name_zh is extra)",
@@ -174,9 +162,8 @@ def _row_rules(row: Row, problems: list[Problem]) -> None:
         for label in v.get("sectors") or []:
             if not cells.slugify(label) or cells.has_cjk(label):
                 problems.append(
-                    Problem(
-                        shown,
-                        n,
+                    _problem(
+                        row,
                         "sectors",
                         label,
                         "an English sector label (it names the concept ecoc:sector-<slug>)",
@@ -185,25 +172,19 @@ def _row_rules(row: Row, problems: list[Problem]) -> None:
                 )
     for col in ("theme", "location_name"):
         if kind == "events" and v.get(col) and cells.has_cjk(v[col]):
-            problems.append(
-                Problem(shown, n, col, v[col], "English text (the concept or place needs an English label)", "type")
-            )
+            problems.append(_problem(row, col, v[col], "English text (the concept or place needs an English label)", "type"))
     if kind == "organisations" and v.get("type") == "unit" and not v.get("parent"):
-        problems.append(Problem(shown, n, "parent", None, "the organisation a unit belongs to", "missing"))
+        problems.append(_problem(row, "parent", None, "the organisation a unit belongs to", "missing"))
     if kind == "statistics":
         if not v.get("area") and not v.get("subject"):
-            problems.append(
-                Problem(shown, n, "area", None, "an area or a subject (the figure must be about something)", "missing")
-            )
+            problems.append(_problem(row, "area", None, "an area or a subject (the figure must be about something)", "missing"))
         elif v.get("area") and not v.get("year"):
             # Figures per area belong to Data Cube structures with a year dimension (IC-11).
-            problems.append(Problem(shown, n, "year", None, "the year of a figure given for an area", "missing"))
+            problems.append(_problem(row, "year", None, "the year of a figure given for an area", "missing"))
         if v.get("growth_rate") is None:
             for col in ("growth_qualifier", "growth_compared_with"):
                 if v.get(col):
-                    problems.append(
-                        Problem(shown, n, col, str(v[col]), "an empty cell when there is no growth_rate", "type")
-                    )
+                    problems.append(_problem(row, col, str(v[col]), "an empty cell when there is no growth_rate", "type"))
         else:
             v["growth_qualifier"] = v.get("growth_qualifier") or "exact"
             if not v.get("growth_compared_with") and v.get("year"):
@@ -211,15 +192,14 @@ def _row_rules(row: Row, problems: list[Problem]) -> None:
     if kind == "events" and v.get("location_name") and not v.get("location"):
         v["location"] = cells.slugify(v["location_name"]) or None
         if v["location"] is None:
-            problems.append(
-                Problem(shown, n, "location", None, "an id for the new place (its name has no English slug)", "missing")
-            )
+            problems.append(_problem(row, "location", None, "an id for the new place (its name has no English slug)", "missing"))
 
 
-def check_tables(
-    tables: list[Table], known: Known, default_source: str | None, problems: list[Problem]
-) -> CheckedTables:
+def check_tables(tables: list[Table], known: Known, default_source: str | None, problems: list[Problem]) -> CheckedTables:
     """Parse and cross-check every row of every table.
+
+    The phases run in order, each appending what it finds to ``problems``: parse the rows,
+    define the identifiers, collect new places, give each row its source, check references.
 
     Parameters
     ----------
@@ -236,144 +216,112 @@ def check_tables(
     -------
     CheckedTables
     """
+    rows = _parse_tables(tables, problems)
+    defined, sources = _define_ids(rows, problems)
+    places = _new_places(rows, defined, problems)
+    used_sources = _assign_sources(rows, sources, known, default_source, problems)
+    for kind, kind_rows in rows.items():
+        for column, allowed in _REFERENCES.get(kind, {}).items():
+            for row in kind_rows:
+                value = row.values.get(column)
+                for ref in value if isinstance(value, list) else [value] if value else []:
+                    _check_reference(row, column, ref, allowed, defined, places, sources, known, problems)
+    _check_graduations(rows, defined, problems)
+    return CheckedTables(rows=rows, defined=defined, places=places, sources=sorted(used_sources))
+
+
+def _problem(row: Row, column: str | None, value: str | None, expected: str, kind: str) -> Problem:
+    """A problem with one cell (or, without a column, one row) of a table."""
+    return Problem(row.table.shown, row.number, column, value, expected, kind)
+
+
+def _parse_tables(tables: list[Table], problems: list[Problem]) -> dict[str, list[Row]]:
+    """Every row parsed, by table kind; a table name given twice in one run is read once."""
     rows: dict[str, list[Row]] = {}
     keys: dict[str, str] = {}
     for table in tables:
         if table.key in keys:
-            problems.append(
-                Problem(
-                    table.shown,
-                    None,
-                    None,
-                    table.name,
-                    f"a table name not used twice in one run (also {keys[table.key]})",
-                    "duplicate",
-                )
-            )
+            expected = f"a table name not used twice in one run (also {keys[table.key]})"
+            problems.append(Problem(table.shown, None, None, table.name, expected, "duplicate"))
             continue
         keys[table.key] = table.shown
         for number, raw in table.rows:
             row = _parse_row(table, number, raw, problems)
             _row_rules(row, problems)
             rows.setdefault(table.kind, []).append(row)
+    return rows
 
+
+def _define_ids(rows: dict[str, list[Row]], problems: list[Problem]) -> tuple[dict[str, tuple[str, Row]], dict[str, Row]]:
+    """The identifiers the rows define: things (with what they are) and sources, each used once."""
     defined: dict[str, tuple[str, Row]] = {}
-    defined_sources: dict[str, Row] = {}
+    sources: dict[str, Row] = {}
     for kind, what in _DEFINES.items():
         for row in rows.get(kind, []):
             row.id = _default_id(row, problems)
             if row.id is None:
                 continue
-            registry = defined_sources if kind == "sources" else None
-            if registry is not None:
-                if row.id in registry:
-                    problems.append(
-                        Problem(
-                            row.table.shown,
-                            row.number,
-                            "id",
-                            row.id,
-                            f"an identifier used once (also {_where(registry[row.id])})",
-                            "duplicate",
-                        )
-                    )
-                registry[row.id] = row
-                continue
-            if row.id in defined:
+            if kind == "sources":
+                if row.id in sources:
+                    problems.append(_problem(row, "id", row.id, f"an identifier used once (also {_where(sources[row.id])})", "duplicate"))
+                sources[row.id] = row
+            elif row.id in defined:
                 other_kind, other = defined[row.id]
-                problems.append(
-                    Problem(
-                        row.table.shown,
-                        row.number,
-                        "id",
-                        row.id,
-                        f"an identifier used once (also the {other_kind} in {_where(other)})",
-                        "duplicate",
-                    )
-                )
-                continue
-            defined[row.id] = (what, row)
+                expected = f"an identifier used once (also the {other_kind} in {_where(other)})"
+                problems.append(_problem(row, "id", row.id, expected, "duplicate"))
+            else:
+                defined[row.id] = (what, row)
+    return defined, sources
 
+
+def _new_places(rows: dict[str, list[Row]], defined: dict[str, tuple[str, Row]], problems: list[Problem]) -> dict[str, Row]:
+    """Places that events name and describe (``location`` with ``location_name``), by id."""
     places: dict[str, Row] = {}
     for row in rows.get("events", []):
         if row.values.get("location_name") and row.values.get("location"):
             place = row.values["location"]
             if place in defined:
-                problems.append(
-                    Problem(
-                        row.table.shown,
-                        row.number,
-                        "location",
-                        place,
-                        f"a new place id (it is the {defined[place][0]} in {_where(defined[place][1])})",
-                        "duplicate",
-                    )
-                )
+                what, other = defined[place]
+                problems.append(_problem(row, "location", place, f"a new place id (it is the {what} in {_where(other)})", "duplicate"))
             places.setdefault(place, row)
+    return places
 
-    source_ids = sorted(defined_sources)
+
+def _assign_sources(
+    rows: dict[str, list[Row]], sources: dict[str, Row], known: Known, default_source: str | None, problems: list[Problem]
+) -> set[str]:
+    """Give each row its source (its cell, ``--source``, or the only source row); return the sources used."""
+    source_ids = sorted(sources)
     fallback = default_source or (source_ids[0] if len(source_ids) == 1 else None)
-    if fallback is not None and fallback not in defined_sources and fallback not in known.sources:
-        problems.append(
-            Problem("--source", None, None, fallback, "a source in the sources table or in the graph", "source")
-        )
-    used_sources: set[str] = set(defined_sources)
+    if fallback is not None and fallback not in sources and fallback not in known.sources:
+        problems.append(Problem("--source", None, None, fallback, "a source in the sources table or in the graph", "source"))
+    used: set[str] = set(sources)
     for kind, kind_rows in rows.items():
+        if kind == "sources":
+            continue
         for row in kind_rows:
-            if kind == "sources":
-                continue
             row.source = row.values.get("source") or fallback
             if row.source is None:
-                problems.append(
-                    Problem(
-                        row.table.shown,
-                        row.number,
-                        "source",
-                        None,
-                        "a source id here, the --source option, or exactly one row in a sources table",
-                        "missing",
-                    )
-                )
-            elif row.source not in defined_sources and row.source not in known.sources:
+                expected = "a source id here, the --source option, or exactly one row in a sources table"
+                problems.append(_problem(row, "source", None, expected, "missing"))
+            elif row.source not in sources and row.source not in known.sources:
                 if row.values.get("source"):
-                    problems.append(
-                        Problem(
-                            row.table.shown,
-                            row.number,
-                            "source",
-                            row.source,
-                            "a source in the sources table or in the graph",
-                            "reference",
-                        )
-                    )
+                    problems.append(_problem(row, "source", row.source, "a source in the sources table or in the graph", "reference"))
             else:
-                used_sources.add(row.source)
+                used.add(row.source)
+    return used
 
-    for kind, kind_rows in rows.items():
-        for column, allowed in _REFERENCES.get(kind, {}).items():
-            for row in kind_rows:
-                value = row.values.get(column)
-                for ref in value if isinstance(value, list) else [value] if value else []:
-                    _check_reference(row, column, ref, allowed, defined, places, defined_sources, known, problems)
+
+def _check_graduations(rows: dict[str, list[Row]], defined: dict[str, tuple[str, Row]], problems: list[Problem]) -> None:
+    """A company graduates from an incubator, not from another kind of space."""
     for row in rows.get("incubation", []):
         carrier = defined.get(row.values.get("carrier") or "")
-        if (
-            row.values.get("relation") == "graduated-from"
-            and carrier
-            and carrier[0] == SPACE
-            and carrier[1].values.get("type") != "incubator"
-        ):
-            problems.append(
-                Problem(
-                    row.table.shown,
-                    row.number,
-                    "carrier",
-                    row.values["carrier"],
-                    f"an incubator to graduate from (it is a {carrier[1].values.get('type')} in {_where(carrier[1])})",
-                    "reference",
-                )
-            )
-    return CheckedTables(rows=rows, defined=defined, places=places, sources=sorted(used_sources))
+        if row.values.get("relation") != "graduated-from" or not carrier or carrier[0] != SPACE:
+            continue
+        space = carrier[1]
+        if space.values.get("type") != "incubator":
+            expected = f"an incubator to graduate from (it is a {space.values.get('type')} in {_where(space)})"
+            problems.append(_problem(row, "carrier", row.values["carrier"], expected, "reference"))
 
 
 def _check_reference(
@@ -390,41 +338,14 @@ def _check_reference(
     wanted = " or ".join(f"{'an' if a[0] in 'aeiou' else 'a'} {a}" for a in allowed)
     if SOURCE in allowed:
         if ref not in sources and ref not in known.sources:
-            problems.append(
-                Problem(
-                    row.table.shown,
-                    row.number,
-                    column,
-                    ref,
-                    "a source in the sources table or in the graph",
-                    "reference",
-                )
-            )
+            problems.append(_problem(row, column, ref, "a source in the sources table or in the graph", "reference"))
         return
     if ref in defined:
         what, other = defined[ref]
         if what not in allowed:
-            problems.append(
-                Problem(
-                    row.table.shown,
-                    row.number,
-                    column,
-                    ref,
-                    f"the id of {wanted} (it is the {what} in {_where(other)})",
-                    "reference",
-                )
-            )
+            problems.append(_problem(row, column, ref, f"the id of {wanted} (it is the {what} in {_where(other)})", "reference"))
         return
     if PLACE in allowed and ref in places:
         return
     if ref not in known.ids:
-        problems.append(
-            Problem(
-                row.table.shown,
-                row.number,
-                column,
-                ref,
-                f"the id of {wanted} in the tables or in the graph",
-                "reference",
-            )
-        )
+        problems.append(_problem(row, column, ref, f"the id of {wanted} in the tables or in the graph", "reference"))

@@ -122,6 +122,7 @@ class _RowWriter:
     """Collects the quads of one row in its named graph."""
 
     def __init__(self, out: list[ox.Quad], row: Row, known: Known) -> None:
+        assert row.source is not None, "checked rows cite a source"
         self.out = out
         self.known = known
         self.section = _n(row_section(row.source, row.table.key, row.number))
@@ -319,6 +320,7 @@ def _figure(w: _RowWriter, row: Row) -> None:
 
 
 def _source(out: list[ox.Quad], row: Row) -> None:
+    assert row.id is not None, "checked source rows have an id"
     v, s = row.values, _n(source_document(row.id))
     out.append(ox.Quad(s, _TYPE, _n(str(ECO.SourceDocument))))
     out.append(ox.Quad(s, _TITLE, ox.Literal(v["title"], language=v.get("title_language") or "en")))
@@ -364,8 +366,8 @@ def build_quads(checked: CheckedTables, known: Known) -> dict[str, list[ox.Quad]
     """
     by_source: dict[str, list[ox.Quad]] = defaultdict(list)
     for row in checked.rows.get("sources", []):
-        _source(by_source[row.id], row)
+        _source(by_source[str(row.id)], row)
     for kind, write in _WRITERS.items():
         for row in checked.rows.get(kind, []):
-            write(_RowWriter(by_source[row.source], row, known), row)
+            write(_RowWriter(by_source[str(row.source)], row, known), row)
     return dict(by_source)

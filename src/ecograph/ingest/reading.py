@@ -7,6 +7,7 @@ import csv
 import difflib
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,7 +125,7 @@ def _norm_header(value: object) -> str:
 
 
 def _table(
-    shown: str, kind: str, key: str, name: str, records: list[tuple[int, list[object]]], problems: list[Problem]
+    shown: str, kind: str, key: str, name: str, records: Sequence[tuple[int, Sequence[object]]], problems: list[Problem]
 ) -> Table | None:
     """Check the header of raw records and map cells to column names."""
     table = Table(shown=shown, kind=kind, key=key, name=name)

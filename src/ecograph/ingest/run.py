@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ecograph.rdf.export import ExportFormat, export
 from ecograph.ingest.checking import CheckedTables, Known, check_tables
 from ecograph.ingest.duplicates import Duplicate, likely_duplicates
 from ecograph.ingest.problems import IngestFailed, Problem
 from ecograph.ingest.rdf import build_quads
 from ecograph.ingest.reading import read_table_files
+from ecograph.paths import display_path, graph_dir
+from ecograph.rdf.export import ExportFormat, export
 from ecograph.rdf.loading import data_files, load_file, load_ontology
 from ecograph.rdf.namespaces import ECO, ECOC, ECOD, ECOG, RDF, RDFS, SKOS
-from ecograph.paths import display_path, graph_dir
+from ecograph.utils import atomic_files
 
 __all__ = ["OutputFile", "TableRead", "IngestResult", "ingest", "default_output"]
 
-_replace = os.replace  # a name of this module, so that tests can make the rename fail
 _HEADER = (
     "# Written by `ecograph ingest` from tables; edit the tables and ingest them again rather than this file.\n"
     "# Each table row's facts are in a named graph derived from a section that names the table and row.\n"
@@ -91,7 +89,7 @@ def _known(stores: list[ox.Store | list[ox.Quad]]) -> Known:
         )
         for q in quads:
             s = q.subject.value if isinstance(q.subject, ox.NamedNode) else ""
-            if s.startswith(source_prefix) and q.object.value in doc_types:
+            if s.startswith(source_prefix) and not isinstance(q.object, ox.Triple) and q.object.value in doc_types:
                 known.sources.add(s[len(source_prefix) :])
             if s.startswith(ecod):
                 known.ids.add(s[len(ecod) :])
@@ -151,9 +149,11 @@ def _kept_quads(source: str, path: Path, checked: CheckedTables) -> list[ox.Quad
 
 def _names(checked: CheckedTables) -> list[tuple[str, str, str]]:
     """Names and aliases of the things the tables describe, with the row they are in."""
-    names = []
+    names: list[tuple[str, str, str]] = []
     for kind in ("organisations", "spaces", "events"):
         for row in checked.rows.get(kind, []):
+            if row.id is None:  # refused while checking, so ingest stopped before this
+                continue
             where = f"{row.table.shown} row {row.number}"
             cells = [row.values.get("name_en"), row.values.get("name_zh"), *(row.values.get("aliases") or [])]
             names.extend((row.id, name, where) for name in cells if name)
@@ -168,23 +168,12 @@ def _validate(store: ox.Store) -> tuple[bool, str]:
 
 
 def _write_all(contents: dict[Path, bytes]) -> None:
-    """Write every file to a temporary file beside it, then replace them all (all or nothing)."""
-    temps: list[tuple[str, Path]] = []
-    try:
-        for path, data in contents.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            temps.append((tmp, path))
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, 0o644)
-        for tmp, path in temps:
-            _replace(tmp, path)
-    finally:
-        for tmp, _ in temps:
-            Path(tmp).unlink(missing_ok=True)
+    """Write every file at once: all are replaced or none is."""
+    for path in contents:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_files(*contents) as files:
+        for f, data in zip(files, contents.values(), strict=True):
+            f.write(data)
 
 
 def ingest(
@@ -272,7 +261,7 @@ def ingest(
     contents: dict[Path, bytes] = {}
     for src, path in sorted(targets.items()):
         quads = list(set(kept[src]) | set(quads_by_source[src]))
-        body = export(quads, ExportFormat.TRIG)
+        body = export(quads, ExportFormat.TRIG) or b""
         data = _HEADER.encode("utf-8") + body
         if validate:
             store.load(

@@ -91,6 +91,7 @@ def write_xlsx(path: Path, tmpl: TableSchema, rows: list[list[str]]) -> None:
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
+    assert sheet is not None, "a new workbook has a sheet"
     sheet.title = tmpl.kind
     docs = workbook.create_sheet("columns")
     for ws, header, body in (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from itertools import combinations
 from typing import Any
@@ -104,7 +104,8 @@ def pagerank(graph: nx.MultiDiGraph, alpha: float = 0.85) -> dict[str, float]:
     directed.add_edges_from(sorted((u, v) for u, v in actors.edges() if u != v))
     if directed.number_of_nodes() == 0:
         return {}
-    return nx.pagerank(directed, alpha=alpha)
+    scores: dict[str, float] = nx.pagerank(directed, alpha=alpha)
+    return scores
 
 
 def betweenness(
@@ -394,4 +395,5 @@ def csv_rows(result: Mapping[str, Any]) -> Iterable[list[Any]]:
     for row in result["brokers"]["rows"]:
         yield ["brokers", row["rank"], row["node"], row["label"], row["kind"], row["score"], result["brokers"]["method"]]
     for row in result["communities"]["rows"]:
-        yield ["communities", row["rank"], ";".join(row["members"]), ";".join(row["labels"]), "", row["size"], result["communities"]["method"]]
+        members, labels = ";".join(row["members"]), ";".join(row["labels"])
+        yield ["communities", row["rank"], members, labels, "", row["size"], result["communities"]["method"]]

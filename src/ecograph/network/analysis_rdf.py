@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from ecograph.network.analysis import DEFAULT_SAMPLE, DEFAULT_SEED, analyze
 from ecograph.errors import EcographError
-from ecograph.rdf.export import atomic_write
+from ecograph.network.analysis import DEFAULT_SAMPLE, DEFAULT_SEED, analyze
 from ecograph.rdf.namespaces import PREFIXES
+from ecograph.rdf.stores import serialize
+from ecograph.rdf.terms import RDF_TYPE, expand, xsd
+from ecograph.utils import atomic_write
 
 __all__ = ["ANALYSIS_NS", "ANALYSIS_GRAPH", "analysis_quads", "write_analysis_rdf", "run_analysis"]
 
@@ -21,32 +23,30 @@ ANALYSIS_NS = "https://w3id.org/ecograph/analysis#"
 #: The named graph that holds the results.
 ANALYSIS_GRAPH = PREFIXES["ecog"] + "analysis"
 _RUN = "https://w3id.org/ecograph/analysis/"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_PREFIXES = {**PREFIXES, "ecoa": ANALYSIS_NS}
 
 
-def _p(curie: str) -> ox.NamedNode:
-    prefix, local = curie.split(":", 1)
-    return ox.NamedNode((ANALYSIS_NS if prefix == "ecoa" else PREFIXES[prefix]) + local)
+def _p(name: str) -> ox.NamedNode:
+    return expand(name, _PREFIXES)
 
 
 def _lit(value: Any, datatype: str | None = None) -> ox.Literal:
     if datatype:
-        return ox.Literal(str(value), datatype=ox.NamedNode(_XSD + datatype))
+        return ox.Literal(str(value), datatype=xsd(datatype))
     return ox.Literal(str(value), language="en")
 
 
 def _ended_at(when: str | datetime | None) -> str:
     if when is None:
-        when = datetime.now(timezone.utc).replace(microsecond=0)
+        when = datetime.now(UTC).replace(microsecond=0)
     if isinstance(when, str):
         try:
             when = datetime.fromisoformat(when.replace("Z", "+00:00"))
         except ValueError as e:
             raise EcographError(f"bad --date {when!r}: use an ISO date-time such as 2026-01-01T00:00:00Z") from e
         if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-    return when.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+            when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def analysis_quads(result: Mapping[str, Any], *, ended_at: str | datetime | None = None) -> list[ox.Quad]:
@@ -73,7 +73,7 @@ def analysis_quads(result: Mapping[str, Any], *, ended_at: str | datetime | None
     for entry in activities:
         activity = ox.NamedNode(_RUN + entry["metric"])
         quads += [
-            ox.Quad(activity, _RDF_TYPE, _p("prov:Activity"), default),
+            ox.Quad(activity, RDF_TYPE, _p("prov:Activity"), default),
             ox.Quad(activity, _p("rdfs:label"), _lit(f"network analysis: {entry['metric']}"), default),
             ox.Quad(activity, _p("ecoa:method"), ox.Literal(entry["method"]), default),
             ox.Quad(activity, _p("ecoa:parameters"), ox.Literal(entry["parameters"]), default),
@@ -112,9 +112,9 @@ def write_analysis_rdf(quads: Iterable[ox.Quad], path: str | Path) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    prefixes = {k: PREFIXES[k] for k in ("ecod", "ecoc", "ecog", "prov", "rdfs", "xsd") if k in PREFIXES}
+    prefixes: dict[str, str] = {k: PREFIXES[k] for k in ("ecod", "ecoc", "ecog", "prov", "rdfs", "xsd") if k in PREFIXES}
     prefixes["ecoa"] = ANALYSIS_NS
-    atomic_write(path, ox.serialize(list(quads), format=ox.RdfFormat.TRIG, prefixes=prefixes))
+    atomic_write(path, serialize(list(quads), ox.RdfFormat.TRIG, prefixes=prefixes))
     return path
 
 
@@ -151,8 +151,8 @@ def run_analysis(
         The :func:`~ecograph.network.analysis.analyze` result, plus ``rdf`` (the path
         written, or None).
     """
-    from ecograph.paths import build_dir
     from ecograph.network.projection import load_projection
+    from ecograph.paths import build_dir
 
     # Validate the date before the (possibly long) analysis.
     stamp = _ended_at(ended_at) if write_rdf else None

@@ -163,8 +163,7 @@ def load_chains(path: str | Path | None = None) -> dict[str, Chain]:
     except ValueError as e:
         name = re.match(r"chain ([^,:\s]+)", str(e))
         declared = re.search(rf'^\s*name\s*=\s*"{re.escape(name.group(1))}"', text, re.M) if name else None
-        line = text.count("\n", 0, declared.start()) + 1 if declared else None
-        raise InputError(shown, str(e), line) from e
+        raise InputError(shown, str(e), text.count("\n", 0, declared.start()) + 1 if declared else None) from e
 
 
 @dataclass(frozen=True)
@@ -176,6 +175,10 @@ class _Index:
     out: dict[str, list[tuple[str, str, tuple[str, ...]]]]
     into: dict[str, list[tuple[str, str, tuple[str, ...]]]]
     sources: dict[str, dict[str, str]]
+
+
+# One step of a found path: subject, edge kind, object, the sections that state it.
+_Link = tuple[str, str, str, list[str]]
 
 
 def _index(graph: nx.MultiDiGraph) -> _Index:
@@ -212,19 +215,19 @@ def _moves(index: _Index, node: str, step: Step) -> Iterator[tuple[str, str, str
         else:
             found[other] = (kind, set(sources))
     for other in sorted(found):
-        kind, sources = found[other]
+        kind, sections = found[other]
         subject, obj = (node, other) if step.direction == "out" else (other, node)
-        yield other, kind, subject, obj, sorted(sources)
+        yield other, kind, subject, obj, sorted(sections)
 
 
-def _paths(index: _Index, chain: Chain, start: str) -> Iterator[tuple[list[str], list[tuple]]]:
+def _paths(index: _Index, chain: Chain, start: str) -> Iterator[tuple[list[str], list[_Link]]]:
     """Every simple path from ``start`` that matches the chain; visited nodes are never re-entered."""
     nodes = [start]
-    steps: list[tuple] = []
+    steps: list[_Link] = []
     visited = {start}
     elements = chain.elements
 
-    def walk(node: str, ei: int, si: int, reps: int) -> Iterator[tuple[list[str], list[tuple]]]:
+    def walk(node: str, ei: int, si: int, reps: int) -> Iterator[tuple[list[str], list[_Link]]]:
         if ei == len(elements):
             if _fits(index, node, chain.end):
                 yield list(nodes), list(steps)

@@ -11,7 +11,7 @@ from typing import Any
 import networkx as nx
 
 from ecograph.errors import EcographError
-from ecograph.rdf.export import atomic_write
+from ecograph.utils import atomic_write
 
 __all__ = ["FORMATS", "flatten", "write_graph", "export_projection"]
 
@@ -129,8 +129,8 @@ def export_projection(fmt: str = "graphml", out: str | Path | None = None, *, pa
     Path
         The file written.
     """
-    from ecograph.paths import build_dir
     from ecograph.network.projection import load_projection
+    from ecograph.paths import build_dir
 
     if fmt not in FORMATS:
         raise EcographError(f"unsupported graph format {fmt!r} (use {', '.join(FORMATS)})")

@@ -10,15 +10,16 @@ import networkx as nx
 import pyoxigraph as ox
 
 from ecograph.rdf.namespaces import PREFIXES
+from ecograph.rdf.stores import select
+from ecograph.rdf.terms import RDF_TYPE, local_name
 
-__all__ = ["project", "load_projection", "local_name", "FOLDED_PREDICATES", "LEFT_OUT_CLASSES", "LEFT_OUT_SCHEMES"]
+__all__ = ["project", "load_projection", "FOLDED_PREDICATES", "LEFT_OUT_CLASSES", "LEFT_OUT_SCHEMES"]
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _ECO = PREFIXES["eco"]
 _ECOC = PREFIXES["ecoc"]
 _ORG = PREFIXES["org"]
 _SPARQL_PREFIXES = {k: PREFIXES[k] for k in ("eco", "ecoc", "schema", "org", "prov", "skos", "qb", "dcterms", "rdfs")}
-_SPARQL_PREFIXES["rdf"] = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_SPARQL_PREFIXES["rdf"] = PREFIXES["rdf"]
 
 #: Predicates that never become edges: they are folded into attributes or describe evidence.
 FOLDED_PREDICATES = frozenset(
@@ -43,7 +44,7 @@ FOLDED_PREDICATES = frozenset(
         ("eco", "partOfFigure"),
         ("eco", "subsetOfFigure"),
     )
-) | {_RDF_TYPE}
+) | {RDF_TYPE.value}
 _NOT_FOLDED = "FILTER(?p NOT IN (" + ", ".join(f"<{p}>" for p in sorted(FOLDED_PREDICATES)) + "))"
 
 #: Things of these classes are not nodes: figures, evidence, readings, data sets, posts (folded) and terms.
@@ -116,30 +117,8 @@ _POSTS = """SELECT ?post ?cls ?holder ?org ?role ?former WHERE {
 }"""
 
 
-def local_name(iri: str) -> str:
-    """Return the part of an IRI after its last ``#`` or ``/``.
-
-    Parameters
-    ----------
-    iri : str
-        Any IRI.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> local_name("https://w3id.org/ecograph/ontology#incubatedBy")
-    'incubatedBy'
-    >>> local_name("https://schema.org/founder")
-    'founder'
-    """
-    return iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
 def _select(store: ox.Store, query: str, union: bool = True) -> Iterable[ox.QuerySolution]:
-    return store.query(query, prefixes=_SPARQL_PREFIXES, use_default_graph_as_union=union)  # type: ignore[return-value]
+    return select(store, query, prefixes=_SPARQL_PREFIXES, use_default_graph_as_union=union)
 
 
 def _value(term: ox.Literal | None) -> Any:
@@ -291,7 +270,7 @@ def _types(
                 described.add(row["s"].value)
     for statement in inferred or ():
         subject, obj = statement.subject, statement.object
-        if statement.predicate.value == _RDF_TYPE and isinstance(subject, ox.NamedNode) and isinstance(obj, ox.NamedNode):
+        if statement.predicate == RDF_TYPE and isinstance(subject, ox.NamedNode) and isinstance(obj, ox.NamedNode):
             types[subject.value].add(obj.value)
     return types, described
 
@@ -352,7 +331,9 @@ def _links(store: ox.Store) -> dict[tuple[str, str, str], set[str]]:
     return edges
 
 
-def _fold_posts(graph: nx.MultiDiGraph, store: ox.Store, edges: dict, former: set[str]) -> None:
+def _fold_posts(
+    graph: nx.MultiDiGraph, store: ox.Store, edges: dict[tuple[str, str, str], set[str]], former: set[str]
+) -> None:
     """Turn each post or membership into one edge holder -> organisation, kind = role (``former`` prefixed)."""
     for row in _select(store, _POSTS):
         post, holder, org = row["post"].value, row["holder"].value, row["org"].value

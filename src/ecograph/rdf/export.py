@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from enum import Enum
-from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
 
 from ecograph.rdf.namespaces import PREFIXES
+from ecograph.rdf.stores import serialize
+from ecograph.rdf.terms import RDF_TYPE
+from ecograph.utils import atomic_write
 
-__all__ = ["ExportFormat", "export", "statements", "atomic_write"]
+__all__ = ["ExportFormat", "export", "statements"]
 
 Statement = ox.Quad | ox.Triple
 
@@ -66,10 +67,10 @@ def _graph_texts(data: ox.Store | Iterable[Statement]) -> list[tuple[bytes | Non
             by_graph.setdefault(s.graph_name if isinstance(s, ox.Quad) else default, []).append(s)
         graphs = [default, *sorted((g for g in by_graph if g != default), key=str)]
         names = [None if g == default else str(g).encode() for g in graphs]
-        nquads = [ox.serialize(by_graph.pop(g), format=ox.RdfFormat.N_QUADS) for g in graphs]
+        nquads = [serialize(by_graph.pop(g), ox.RdfFormat.N_QUADS) for g in graphs]
         # Only the graph name ends a line with " <name> .\n" (N-Triples escapes newlines in literals).
-        texts = [t if n is None else t.replace(b" " + n + b" .\n", b" .\n") for n, t in zip(names, nquads)]
-    return [(name, text) for name, text in zip(names, texts) if text]
+        texts = [t if n is None else t.replace(b" " + n + b" .\n", b" .\n") for n, t in zip(names, nquads, strict=True)]
+    return [(name, text) for name, text in zip(names, texts, strict=True) if text]
 
 
 def _sorted_lines(text: bytes | Iterable[bytes]) -> bytes:
@@ -93,7 +94,7 @@ def _sorted_graphs(
         return [(name, _sorted_lines(text)) for name, text in graphs]
     if blank:
         union = _canonical(b"".join(text for _, text in graphs))
-        graphs = [(None, ox.serialize(union, format=ox.RdfFormat.N_QUADS))]
+        graphs = [(None, serialize(union, ox.RdfFormat.N_QUADS))]
     text = _sorted_lines(line for _, text in graphs for line in text.splitlines())
     return [(None, text)] if text else []
 
@@ -136,7 +137,7 @@ def _used_prefixes(graphs: list[tuple[bytes | None, bytes]], prefixes: Mapping[s
     text = b"".join(text for _, text in graphs)
     names = b"\n".join(name for name, _ in graphs if name)
     # rdf:type as a predicate is written "a" and needs no prefix; as an object (" .\n" follows) it does.
-    rdf_type = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    rdf_type = f"<{RDF_TYPE.value}>".encode()
     type_object = b" " + rdf_type + b" .\n" in text
     type_predicates = text.count(b" " + rdf_type + b" ")  # each holds one "<" and no other use can overlap it
 
@@ -150,30 +151,6 @@ def _used_prefixes(graphs: list[tuple[bytes | None, bytes]], prefixes: Mapping[s
 
     # Only declare prefixes that are used, so the header does not depend on unrelated namespaces.
     return {p: ns for p, ns in sorted(prefixes.items()) if used(ns)}
-
-
-def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write bytes to a file so that readers see either the old or the new content.
-
-    Parameters
-    ----------
-    path : str or PathLike
-        Destination; its directory must exist.
-    data : bytes
-        Full new content.
-    """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are meant to be published
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def export(
@@ -208,7 +185,7 @@ def export(
     if format not in (ExportFormat.NTRIPLES, ExportFormat.NQUADS):
         # Sorted N-Quads text is parsed back in order; the serialiser only adds abbreviations.
         used = _used_prefixes(graphs, prefixes or {})
-        body = ox.serialize(ox.parse(body, format=ox.RdfFormat.N_QUADS), format=format.rdf_format, prefixes=used or None)
+        body = serialize(ox.parse(body, format=ox.RdfFormat.N_QUADS), format.rdf_format, prefixes=used or None)
     if output is None:
         return body
     if hasattr(output, "write"):

@@ -10,8 +10,8 @@ import pyoxigraph as ox
 import rdflib
 
 from ecograph.errors import InputError
-from ecograph.rdf.namespaces import PREFIXES
 from ecograph.paths import data_dirs, display_path, ontology_dir
+from ecograph.rdf.namespaces import PREFIXES
 
 __all__ = [
     "RDF_FORMATS",

@@ -1,6 +1,6 @@
 """Namespaces of the ecograph ontology, its data and the vocabularies it reuses."""
 
-from rdflib import URIRef, DCTERMS, ORG, OWL, PROV, QB, RDF, RDFS, SDO, SKOS, TIME, VOID, XSD, Namespace
+from rdflib import DCTERMS, ORG, OWL, PROV, QB, RDF, RDFS, SDO, SKOS, TIME, VOID, XSD, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 __all__ = [

@@ -13,6 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ecograph.errors import EcographError
+from ecograph.rdf.stores import serialize
 
 __all__ = ["PublishReport", "GraphUpload", "publish", "publish_store", "graph_url"]
 
@@ -131,7 +132,9 @@ def _batches(triples: list[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
 
 def _graph_names(store: ox.Store, only: str | None) -> list[ox.NamedNode | ox.DefaultGraph]:
     names: list[ox.NamedNode | ox.DefaultGraph] = [ox.DefaultGraph()]
-    names += sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
+    named = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
+    named.sort(key=lambda g: g.value)
+    names += named
     if only is None:
         return names
     wanted = [g for g in names if (g.value if isinstance(g, ox.NamedNode) else "default") == only]
@@ -206,7 +209,7 @@ def publish_store(
         upload = GraphUpload(target, len(triples), 0)
         url = graph_url(endpoint, upload.graph)
         for n, batch in enumerate(_batches(triples, batch_size)):
-            body = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES)
+            body = serialize(batch, ox.RdfFormat.N_TRIPLES)
             report.retries += _send(url, "PUT" if n == 0 else "POST", body, retries=retries, backoff=backoff, timeout=timeout)
             upload.requests += 1
             sent += len(batch)

@@ -11,8 +11,10 @@ from typing import Literal
 import pyoxigraph as ox
 
 from ecograph.errors import EcographError, InputError
-from ecograph.rdf.namespaces import PREFIXES
 from ecograph.paths import display_path, ontology_dir, queries_dirs
+from ecograph.rdf.namespaces import PREFIXES
+from ecograph.rdf.terms import XSD_INTEGER
+from ecograph.sparql.lexical import code_only
 
 __all__ = [
     "KINDS",
@@ -35,7 +37,6 @@ QueryKind = Literal["select", "ask", "construct", "describe", "violation"]
 KINDS: tuple[str, ...] = ("select", "ask", "construct", "describe", "violation")
 PARAMETER_TYPES: tuple[str, ...] = ("iri", "literal", "integer")
 
-_XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 _FIELD = re.compile(r"^# ([a-z]+):(?: (.*))?$")
 _CONTINUATION = re.compile(r"^#  +(\S.*)$")
 _PARAM = re.compile(
@@ -85,7 +86,7 @@ def to_term(value: str, type_: str) -> ox.NamedNode | ox.Literal:
         text = value.strip()
         if not re.fullmatch(r"[+-]?\d+", text):
             raise ValueError(f"{value!r} is not an integer")
-        return ox.Literal(str(int(text)), datatype=_XSD_INTEGER)
+        return ox.Literal(str(int(text)), datatype=XSD_INTEGER)
     if type_ == "iri":
         iri = value.strip()
         if iri.startswith("<") and iri.endswith(">"):
@@ -266,24 +267,9 @@ def _form(text: str, shown: str) -> str:
     except SyntaxError as e:
         line, message = syntax_error_position(e)
         raise InputError(shown, message, line) from e
-    if isinstance(result, ox.QueryTriples) and re.search(r"\bDESCRIBE\b", _strip_comments(text), re.IGNORECASE):
+    if isinstance(result, ox.QueryTriples) and re.search(r"\bDESCRIBE\b", code_only(text), re.IGNORECASE):
         return "describe"
     return _FORMS[type(result)]
-
-
-_NOT_CODE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\s]*>'
-    r"|#[^\n]*"
-)
-
-
-def _strip_comments(text: str) -> str:
-    """Blank out comments, strings and IRIs (keeping newlines), so keywords can be looked for safely."""
-    return _NOT_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
 def reject_service(text: str, shown: str) -> None:
@@ -309,7 +295,7 @@ def reject_service(text: str, shown: str) -> None:
     ...
     ecograph.errors.InputError: q:2: SERVICE is not allowed: ecograph queries never call other endpoints
     """
-    code = _strip_comments(text)
+    code = code_only(text)
     m = re.search(r"\bSERVICE\b", code, re.IGNORECASE)
     if m is not None:
         line = code.count("\n", 0, m.start()) + 1
@@ -389,7 +375,7 @@ def parse_query_text(text: str, name: str, path: Path | None = None, *, require_
         if any(q.name == p.name for q in parameters):
             raise InputError(shown, f"parameter {p.name} declared twice", number)
         try:
-            probe = p.term() if p.default is not None else to_term("urn:ecograph:probe" if p.type == "iri" else "0", p.type)
+            probe = p.term() or to_term("urn:ecograph:probe" if p.type == "iri" else "0", p.type)
         except EcographError as e:
             raise InputError(shown, f"invalid default: {e}", number) from e
         try:
@@ -455,8 +441,9 @@ def load_catalogue(directory: Path | None = None) -> list[CatalogueQuery]:
     """Load the saved queries: ``queries/*.rq``, then the integrity checks ``ontology/checks/*-violation.rq``.
 
     The queries are the shipped catalogue, then the project's own ``queries/``; the checks
-    are those of the ontology in use (see :mod:`ecograph.paths`). Each folder is sorted by name; a query is named by its file name without ``.rq``
-    (``06-national-figures``, ``parts-add-up-violation``).
+    are those of the ontology in use (see :mod:`ecograph.paths`). Each folder is sorted by name;
+    a query is named by its file name without ``.rq`` (``06-national-figures``,
+    ``parts-add-up-violation``).
 
     Parameters
     ----------
@@ -545,13 +532,15 @@ def catalogue_markdown(catalogue: list[CatalogueQuery] | None = None) -> str:
     Returns
     -------
     str
-        A heading, how to run the queries, and a table of name, kind and question.
+        A heading, how to run the queries, and a table of name, kind and question; ``docs/queries.md``
+        starts with it and goes on with notes on how queries are run (measurements included).
     """
     catalogue = load_catalogue() if catalogue is None else catalogue
     lines = [
         "# Query catalogue",
         "",
-        "<!-- Generated from src/ecograph/data/queries/*.rq and src/ecograph/data/ontology/checks/*-violation.rq by ecograph.sparql.catalogue.catalogue_markdown(); do not edit by hand. -->",
+        "<!-- Down to the table, generated from src/ecograph/data/queries/*.rq and src/ecograph/data/ontology/checks/*-violation.rq "
+        "by ecograph.sparql.catalogue.catalogue_markdown(); the notes after it are written by hand. -->",
         "",
         f"{len(catalogue)} saved SPARQL queries over the ecograph knowledge graph. Run one with",
         "`ecograph query NAME [--param KEY=VALUE ...] [--format table|csv|tsv|json|xml|ttl|nt|jsonld]`;",
@@ -561,8 +550,7 @@ def catalogue_markdown(catalogue: list[CatalogueQuery] | None = None) -> str:
         "",
     ]
     lines += catalogue_table(catalogue).splitlines()
-    lines += ["", _ENGINE_NOTE.strip(), ""]
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n"
 
 
 def catalogue_table(catalogue: list[CatalogueQuery] | None = None) -> str:
@@ -592,48 +580,3 @@ def catalogue_table(catalogue: list[CatalogueQuery] | None = None) -> str:
         )
         lines.append(f"| `{q.name}` | {q.kind} | {_cell(q.question)} | {_cell(params) or '–'} |")
     return "\n".join(lines)
-
-
-_ENGINE_NOTE = """
-## How queries are run
-
-- **Engine.** Queries run in [pyoxigraph](https://pyoxigraph.readthedocs.io/) by default, chosen by
-  measurement (`benchmarks/run.py`, figures in [scale.md](scale.md)): on a generated graph of one
-  million statements pyoxigraph loaded it in 3.0 s against 32 s for rdflib's in-memory graph,
-  and answered 37 of the 39 catalogue queries in under 1 s (most in under 1 ms) and every one
-  at least 21 times faster than rdflib, which took up to 22 s or more than 30 s (11 queries);
-  `01-incubation-pairs` and `chain-incubation-lineage`, which return 54,000 and 60,000 sorted
-  rows, take 1.0 and 1.1 s. (Those are the 39 queries the catalogue had when it was measured;
-  the Data Cube checks `ic-*`, `figure-bounds`, `investment-without-flag` and queries 26–30
-  came later and await the next benchmark run.) rdflib is used to cross-check the catalogue in
-  the tests (every query must give the same answer in both engines).
-- **Data.** The store holds the ontology and vocabularies, the named graphs of `graph/` and the
-  inferred triples (from a fresh `build/ecograph-inferred.ttl`, else from the reasoner). The
-  union of all graphs is the default graph, so plain patterns match facts while
-  `GRAPH ?g { … }` still reaches the named graphs for evidence. Oxigraph's union keeps a
-  triple once per graph that states it, so the catalogue queries use `SELECT DISTINCT` and
-  `COUNT(DISTINCT …)`.
-  A query whose header says `# dataset: default-graph` (the check
-  `world-fact-in-default-graph-violation`) runs over the store's own default graph instead:
-  it is about what is stated outside the named graphs, and reading only those statements
-  keeps it fast (0.1 s instead of 1 s at 10^6 statements).
-- **Parameters.** `--param KEY=VALUE` is turned into an RDF term of the declared type (an IRI
-  is validated; `prefix:name` may be used with the project's prefixes) and bound as a
-  `VALUES` block of serialised terms that opens every `WHERE` clause, sub-selects included,
-  never pasted into the query text. (Oxigraph's own `substitutions` bind after the query is
-  planned, so the planner cannot start from the given node: 0.2 s instead of 0.1 ms at 10^6
-  statements.) A parameter variable must be projected by the query. Without a value or
-  default the variable stays free.
-- **Endpoints.** `--endpoint URL` sends the same query text to any SPARQL 1.1 endpoint by HTTP
-  POST (form-encoded). Queries containing `SERVICE` are refused, locally and remotely.
-- **Writing queries that stay fast.** Oxigraph 0.5 plans each group of patterns on its own,
-  before it knows what the surrounding patterns bind. Measured at 10^6 statements, these
-  forms cost far more than their rewrites, which the catalogue uses:
-  - a `UNION` of alternative properties joined with more patterns → `VALUES ?p { … } ?s ?p ?o`
-    (`10-policy-framework`: 0.2 s → 0.1 ms);
-  - an `OPTIONAL` (or `FILTER NOT EXISTS`) of several patterns → one `OPTIONAL` per property,
-    nested `OPTIONAL`s for a chain, or `OPTIONAL { … } FILTER(!BOUND(?x))`
-    (`06-national-figures` 0.1 s → 1 ms; `graph-without-section-violation` 5 s → 0.02 s);
-  - start from the rarer side: figures about companies, then the incubation test
-    (`02-incubated-company-figures` 0.34 s → 0.1 s).
-"""

@@ -160,7 +160,7 @@ def answer_csv(answer: QueryResult, path: str | Path) -> Path:
     import csv
     import io
 
-    from ecograph.rdf.export import atomic_write
+    from ecograph.utils import atomic_write
 
     path = Path(path)
     if answer.form == "construct":

@@ -18,6 +18,12 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import pyoxigraph as ox
 
+from ecograph.errors import EcographError, InputError
+from ecograph.paths import build_dir
+from ecograph.rdf.export import ExportFormat, export
+from ecograph.rdf.loading import data_files, load_dataset, load_ontology, ontology_files
+from ecograph.rdf.namespaces import PREFIXES
+from ecograph.rdf.terms import XSD_STRING, curie
 from ecograph.sparql.catalogue import (
     CatalogueQuery,
     find_query,
@@ -26,11 +32,7 @@ from ecograph.sparql.catalogue import (
     parse_query_text,
     syntax_error_position,
 )
-from ecograph.errors import EcographError, InputError
-from ecograph.rdf.export import ExportFormat, export
-from ecograph.rdf.loading import data_files, load_dataset, load_ontology, ontology_files
-from ecograph.rdf.namespaces import PREFIXES
-from ecograph.paths import build_dir
+from ecograph.sparql.lexical import code_only
 
 __all__ = [
     "json_term",
@@ -71,7 +73,6 @@ GRAPH_FORMATS: dict[str, ExportFormat] = {
 """Formats for CONSTRUCT and DESCRIBE answers."""
 
 INFERRED_FILE = "ecograph-inferred.ttl"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _SELECT_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9, text/tab-separated-values;q=0.5"
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 _RESULT_TYPES = {
@@ -106,10 +107,7 @@ def compact(term: Term | None) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        for prefix, ns in PREFIXES.items():
-            if term.value.startswith(ns) and re.fullmatch(r"[\w.-]*", term.value[len(ns):]):
-                return f"{prefix}:{term.value[len(ns):]}"
-        return f"<{term.value}>"
+        return curie(term.value) or f"<{term.value}>"
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     if isinstance(term, ox.Literal):
@@ -127,7 +125,7 @@ def json_term(term: Term) -> dict[str, object]:
         out: dict[str, object] = {"type": "literal", "value": term.value}
         if term.language:
             out["xml:lang"] = term.language
-        elif term.datatype.value != _XSD_STRING:
+        elif term.datatype != XSD_STRING:
             out["datatype"] = term.datatype.value
         return out
     return {
@@ -186,7 +184,7 @@ class QueryResult:
 
     def records(self) -> list[dict[str, Term]]:
         """Return the SELECT rows as dictionaries of bound variables."""
-        return [{v: t for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+        return [{v: t for v, t in zip(self.variables, row, strict=True) if t is not None} for row in self.rows]
 
     def to_pandas(self, *, compact: bool = False) -> pandas.DataFrame:
         """Return the answer as a pandas DataFrame (needs ``pip install "ecograph[notebook]"``).
@@ -236,7 +234,7 @@ class QueryResult:
     def _results_json(self) -> bytes:
         if self.form == "ask":
             return json.dumps({"head": {}, "boolean": bool(self.boolean)}).encode()
-        bindings = [{v: json_term(t) for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+        bindings = [{v: json_term(t) for v, t in zip(self.variables, row, strict=True) if t is not None} for row in self.rows]
         return json.dumps({"head": {"vars": self.variables}, "results": {"bindings": bindings}}).encode()
 
     def serialize(self, format: str) -> bytes:
@@ -275,14 +273,16 @@ class QueryResult:
             )
         # Round trip through pyoxigraph so every format is written by its SPARQL results serializer.
         parsed = ox.parse_query_results(self._results_json(), format=ox.QueryResultsFormat.JSON)
-        return parsed.serialize(format=results_format)
+        data = parsed.serialize(format=results_format)
+        assert data is not None  # no output given: the bytes are returned
+        return data
 
 
 def _plain_table(headers: list[str], rows: list[list[str]]) -> str:
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -328,7 +328,8 @@ def inferred_statements(store: ox.Store | None = None) -> tuple[list[ox.Triple],
         except (SyntaxError, OSError) as e:
             raise InputError(str(built), f"cannot read the inferred triples: {e}") from e
         # Blank nodes of a file are new nodes, not the store's: their triples would duplicate structure.
-        return [t for t in triples if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)], f"build/{INFERRED_FILE}"
+        named = [t for t in triples if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)]
+        return named, f"build/{INFERRED_FILE}"
     try:
         reason = importlib.import_module("ecograph.validation.reasoning")
     except ModuleNotFoundError as e:
@@ -511,7 +512,11 @@ class _Deadline:
         return time.perf_counter() - self.start
 
 
-def _collect(answer: object, query: CatalogueQuery, deadline: _Deadline, bindings: dict[str, Term]) -> QueryResult:
+# What a query answers: a boolean, rows, or statements (triples here, quads when parsed from an endpoint).
+_Answer = ox.QueryBoolean | ox.QuerySolutions | Iterable[ox.Triple | ox.Quad]
+
+
+def _collect(answer: _Answer, query: CatalogueQuery, deadline: _Deadline, bindings: dict[str, Term]) -> QueryResult:
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult(query, "ask", boolean=bool(answer), seconds=deadline.elapsed, bindings=bindings)
     if isinstance(answer, ox.QuerySolutions):
@@ -522,8 +527,8 @@ def _collect(answer: object, query: CatalogueQuery, deadline: _Deadline, binding
             deadline.check()
         return QueryResult(query, "select", variables, rows, seconds=deadline.elapsed, bindings=bindings)
     triples = []
-    for t in answer:  # QueryTriples, or the triples an endpoint sent
-        triples.append(t)
+    for t in answer:  # QueryTriples, or the statements an endpoint sent (in the default graph)
+        triples.append(t.triple if isinstance(t, ox.Quad) else t)
         deadline.check()
     return QueryResult(query, "construct", triples=triples, seconds=deadline.elapsed, bindings=bindings)
 
@@ -574,8 +579,7 @@ def bound_text(query: CatalogueQuery, bindings: Mapping[str, Term]) -> str:
         return text
     names = " ".join(f"?{k}" for k in bindings)
     values = " ".join(str(v) for v in bindings.values())
-    code_only = re.sub(r"(?m)^\s*#.*$", lambda m: " " * len(m.group()), text)
-    wheres = [m.end() for m in re.finditer(r"(?i)\b(?:WHERE|ASK)\s*\{", code_only)]
+    wheres = [m.end() for m in re.finditer(r"(?i)\b(?:WHERE|ASK)\s*\{", code_only(text))]
     if not wheres:
         raise EcographError(f"{query.name}: cannot find the WHERE clause to bind {names}")
     block = f" VALUES ({names}) {{ ({values}) }}"
@@ -632,15 +636,15 @@ def _run_remote(
         raise EcographError(f"cannot query {endpoint}: {reason}") from e
     try:
         if graph:
-            fmt = _GRAPH_TYPES.get(media)
-            if fmt is None:
+            graph_format = _GRAPH_TYPES.get(media)
+            if graph_format is None:
                 raise EcographError(f"{endpoint} sent {media}, not a graph format")
-            answer: object = ox.parse(body, format=fmt)
+            answer: _Answer = ox.parse(body, format=graph_format)
         else:
-            fmt = _RESULT_TYPES.get(media)
-            if fmt is None:
+            results_format = _RESULT_TYPES.get(media)
+            if results_format is None:
                 raise EcographError(f"{endpoint} sent {media}, not SPARQL results")
-            answer = ox.parse_query_results(body, format=fmt)
+            answer = ox.parse_query_results(body, format=results_format)
             if query.kind == "ask" and isinstance(answer, ox.QuerySolutions) and [v.value for v in answer.variables] == ["__ASK_RETVAL"]:
                 # Virtuoso 7 answers ASK with one row of an integer 1 or 0 instead of a boolean.
                 solutions = list(answer)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 from collections import Counter
 from collections.abc import Iterator
@@ -14,6 +13,8 @@ import pyoxigraph as ox
 
 from ecograph.errors import InputError
 from ecograph.rdf.namespaces import PREFIXES
+from ecograph.rdf.terms import expand, xsd
+from ecograph.utils import atomic_files
 
 __all__ = [
     "SYNTH_ID",
@@ -29,7 +30,6 @@ __all__ = [
 SYNTH_ID = "https://w3id.org/ecograph/id/synth/"
 SYNTH_GRAPH = "https://w3id.org/ecograph/graph/synth/"
 _ECOC = "https://w3id.org/ecograph/concept/"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 
 # Bumped whenever the output for a given (triples, seed) changes.
 GENERATOR_VERSION = 2
@@ -46,9 +46,8 @@ def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
-def _p(curie: str) -> ox.NamedNode:
-    prefix, local = curie.split(":", 1)
-    return ox.NamedNode(_PREFIXES[prefix] + local)
+def _p(name: str) -> ox.NamedNode:
+    return expand(name, _PREFIXES)
 
 
 _USED = ("eco", "ecoc", "rdf", "rdfs", "xsd", "skos", "dcterms", "org", "prov", "qb", "schema")
@@ -155,7 +154,7 @@ def _zh(text: str) -> ox.Literal:
 
 
 def _typed(value: object, datatype: str) -> ox.Literal:
-    return ox.Literal(str(value), datatype=_n(_XSD + datatype))
+    return ox.Literal(str(value), datatype=xsd(datatype))
 
 
 def _year(year: int) -> ox.Literal:
@@ -344,7 +343,9 @@ class _Region:
         self.founders.add(founder.value)
         branches = rng.randint(3, 10)
         for j in range(1, branches + 1):
-            branch = b.thing(self.iri(f"network-branch-{j}"), "eco:MakerSpace", (LABEL, _en(f"Synth Network {i} Branch {j}")), (SUB_ORG, net))
+            branch = b.thing(
+                self.iri(f"network-branch-{j}"), "eco:MakerSpace", (LABEL, _en(f"Synth Network {i} Branch {j}")), (SUB_ORG, net)
+            )
             b.counts["maker_spaces"] += 1
             for k in range(rng.randint(0, 2)):
                 self.company(f"branch{j}-{k + 1}", branch, graduate=False)
@@ -376,7 +377,7 @@ class _Region:
                 f"{_ECOC}theme-synth-{i}-{year}", "skos:Concept", (_p("skos:inScheme"), _p("ecoc:forum-themes")),
                 (_p("skos:prefLabel"), _en(f"Synthetic theme {i}-{year}")),
             )
-            dates = [(_p("eco:eventYear"), _year(year))]
+            dates: list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]] = [(_p("eco:eventYear"), _year(year))]
             if year == _LAST_YEAR:
                 start = rng.randint(1, 25)
                 dates += [
@@ -389,9 +390,10 @@ class _Region:
                 (_p("schema:superEvent"), forum), *dates, (_p("eco:theme"), theme),
             )
             b.counts["forum_editions"] += 1
-        b.thing(self.iri(f"forum-{_LAST_YEAR}-pre-event"), "eco:PreForumEvent", (LABEL, _en(f"Pre-forum Expo {i}")), (_p("schema:superEvent"), edition))
+        part_of_edition = (_p("schema:superEvent"), edition)
+        b.thing(self.iri(f"forum-{_LAST_YEAR}-pre-event"), "eco:PreForumEvent", (LABEL, _en(f"Pre-forum Expo {i}")), part_of_edition)
         for k in range(1, rng.randint(2, 16) + 1):
-            b.thing(self.iri(f"forum-{_LAST_YEAR}-session-{k}"), "eco:ForumSession", (LABEL, _en(f"Session {k}")), (_p("schema:superEvent"), edition))
+            b.thing(self.iri(f"forum-{_LAST_YEAR}-session-{k}"), "eco:ForumSession", (LABEL, _en(f"Session {k}")), part_of_edition)
             b.counts["forum_sessions"] += 1
 
     # -- section 5
@@ -434,7 +436,9 @@ class _Region:
                     rate = rng.randint(5, 60)
                     value = value * (100 + rate) // 100
                     growth = (float(rate), rng.choice(("exact", "over")))
-                self.observation(f"obs-{year}-r{i}-{indicator}", "regional-statistics", indicator, year, value, unit, qualifier, growth=growth)
+                self.observation(
+                    f"obs-{year}-r{i}-{indicator}", "regional-statistics", indicator, year, value, unit, qualifier, growth=growth
+                )
         for company in self.companies[: rng.randint(1, 4)]:
             self.observation(
                 f"obs-{_LAST_YEAR - 1}-{company.value.rsplit('/', 1)[1]}-turnover", "organisation-figures", "turnover",
@@ -448,7 +452,8 @@ def _filler(seed: int, index: int, budget: int) -> _Block:
     b = region.b
     region.document()
     region.section(1, f"Figures of region {index}")
-    region.city = b.thing(region.iri("city"), "schema:City", (LABEL, _en(f"Synth City {index}")), (_p("schema:containedInPlace"), _n(f"{SYNTH_ID}country")))
+    in_country = (_p("schema:containedInPlace"), _n(f"{SYNTH_ID}country"))
+    region.city = b.thing(region.iri("city"), "schema:City", (LABEL, _en(f"Synth City {index}")), in_country)
     year = _LAST_YEAR
     while True:
         for indicator, unit, base, qualifier in _INDICATORS:
@@ -585,17 +590,9 @@ def write_synth(path: str | Path | None, triples: int, seed: int = 0) -> SynthRe
     counts: Counter[str] = Counter()
     prefixes = _PREFIXES if fmt == ox.RdfFormat.TRIG else None
     sidecar = path.with_name(path.name + ".expected.json")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp_sidecar = sidecar.with_name(f".{sidecar.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as out:
-            # The serializer pulls from the generator as it writes: memory stays at one region.
-            ox.serialize(generate(triples, seed, counts), out, fmt, prefixes=prefixes)
+    with atomic_files(path, sidecar) as (out, out_sidecar):
+        # The serializer pulls from the generator as it writes: memory stays at one region.
+        ox.serialize(generate(triples, seed, counts), out, fmt, prefixes=prefixes)
         result = SynthResult(triples=triples, seed=seed, counts=_complete(counts), path=path)
-        tmp_sidecar.write_text(result.to_json(), encoding="utf-8")
-        os.replace(tmp, path)
-        os.replace(tmp_sidecar, sidecar)
-    finally:
-        tmp.unlink(missing_ok=True)
-        tmp_sidecar.unlink(missing_ok=True)
+        out_sidecar.write(result.to_json().encode("utf-8"))
     return result

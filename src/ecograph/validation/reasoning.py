@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -17,7 +18,8 @@ import pyoxigraph as ox
 
 from ecograph.errors import EcographError
 from ecograph.rdf.loading import load_dataset, load_ontology
-from ecograph.rdf.namespaces import PREFIXES
+from ecograph.rdf.stores import select, serialize
+from ecograph.rdf.terms import OWL_IMPORTS, RDF_TYPE, curie
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -32,7 +34,6 @@ DEFAULT_TIMEOUT = 120.0
 ECOD = "https://w3id.org/ecograph/id/"
 # Inferred classes and properties are kept only from these vocabularies (not owl:Thing, prov:, ...).
 INFERRED_NAMESPACES = ("https://w3id.org/ecograph/ontology#", "http://www.w3.org/ns/org#", "https://schema.org/")
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 # owlready2 takes a property typed qb:DimensionProperty etc. for a new kind of property and
 # re-parents it; these Data Cube typings say nothing to an OWL reasoner, so they stay out.
 _CUBE_PROPERTY_TYPES = {
@@ -40,7 +41,6 @@ _CUBE_PROPERTY_TYPES = {
     for name in ("DimensionProperty", "MeasureProperty", "AttributeProperty", "ComponentProperty", "CodedProperty")
 }
 # An owl:imports would make owlready2 fetch the imported ontology over the network.
-OWL_IMPORTS = ox.NamedNode("http://www.w3.org/2002/07/owl#imports")
 _INCONSISTENT = 3
 
 # Runs in the child process: load N-Triples into a fresh owlready2 World, run HermiT, and print
@@ -99,11 +99,14 @@ ORDER BY ?x ?a ?b
 """
 
 
-def _short(term: ox.NamedNode) -> str:
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if term.value.startswith(ns):
-            return f"{prefix}:{term.value[len(ns):]}"
-    return f"<{term.value}>"
+def _short(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    if isinstance(term, ox.NamedNode):
+        return curie(term.value) or f"<{term.value}>"
+    return str(term)
+
+
+def _plain(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    return str(term) if isinstance(term, ox.Triple) else term.value
 
 
 @dataclass
@@ -148,7 +151,7 @@ class ReasoningResult:
         dict of str to list of str
             Individual to the sorted names of its inferred classes, sorted by individual.
         """
-        name = _short if prefixed else (lambda t: t.value)
+        name = _short if prefixed else _plain
         out: dict[str, list[str]] = {}
         for t in self.inferred:
             if t.predicate == RDF_TYPE:
@@ -196,19 +199,17 @@ def _reasoner_input(full: ox.Store) -> bytes:
         for q in full
         if q.predicate != OWL_IMPORTS and not (q.predicate == RDF_TYPE and q.object in _CUBE_PROPERTY_TYPES)
     }
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return serialize(triples, ox.RdfFormat.N_TRIPLES)
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     # The child leads its own process group, which Java joins: one signal stops both.
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.communicate()
 
 
-def _run_child(source: Path, java: str, workdir: Path, timeout: float) -> subprocess.CompletedProcess:
+def _run_child(source: Path, java: str, workdir: Path, timeout: float) -> subprocess.CompletedProcess[bytes]:
     env = dict(os.environ, TMPDIR=str(workdir))  # owlready2's temporary N-Triples file lands in workdir
     proc = subprocess.Popen(
         [sys.executable, "-c", _CHILD, str(source), java, ECOD, *INFERRED_NAMESPACES],
@@ -247,7 +248,7 @@ def inconsistency_causes(store: ox.Store) -> list[str]:
     """
     return [
         f"{_short(r['x'])} is both {_short(r['a'])} and {_short(r['b'])}, which are disjoint"
-        for r in store.query(_DISJOINT_CLASH, use_default_graph_as_union=True)
+        for r in select(store, _DISJOINT_CLASH, use_default_graph_as_union=True)
     ]
 
 
@@ -289,7 +290,8 @@ def reason(store: ox.Store, *, timeout: float = DEFAULT_TIMEOUT, strict: bool = 
     if proc.returncode == _INCONSISTENT:
         problems = inconsistency_causes(full)
         if strict:
-            detail = "; ".join(problems) if problems else "no individual is in two disjoint classes, so look for a class that can have no members"
+            nobody = "no individual is in two disjoint classes, so look for a class that can have no members"
+            detail = "; ".join(problems) if problems else nobody
             raise EcographError(f"the ontology and data are inconsistent (HermiT): {detail}")
         return ReasoningResult(consistent=False, seconds=seconds, problems=problems)
     if proc.returncode != 0:

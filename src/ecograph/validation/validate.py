@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -15,11 +14,13 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import SH
 
-from ecograph.sparql.catalogue import checks_dir, load_query_file
+from ecograph.paths import ontology_dir
 from ecograph.rdf.loading import load_dataset, load_ontology, store_from_files, to_rdflib
 from ecograph.rdf.namespaces import PREFIXES
-from ecograph.paths import ontology_dir
-from ecograph.validation.shacl import ShapeResult, UnsupportedShape, compile_shapes_file
+from ecograph.rdf.stores import select
+from ecograph.rdf.terms import RDF_LANG_STRING, XSD_STRING, curie
+from ecograph.sparql.catalogue import checks_dir, load_query_file
+from ecograph.validation.shacl import ShapeResult, UnsupportedShape, compile_shapes_file, reported_shape
 
 __all__ = [
     "SHAPES_NAMESPACE",
@@ -39,7 +40,7 @@ SHAPES_NAMESPACE = "https://w3id.org/ecograph/shapes#"
 _CURIES = {"ecosh": SHAPES_NAMESPACE, "sh": str(SH), **PREFIXES}
 _CHECK_SUFFIX = "-violation.rq"
 ENGINES: tuple[str, ...] = ("sparql", "pyshacl")
-_PLAIN = {"http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+_PLAIN = {XSD_STRING.value, RDF_LANG_STRING.value}
 
 
 @dataclass(frozen=True)
@@ -129,14 +130,20 @@ def shapes_file() -> Path:
     return ontology_dir() / "shapes.ttl"
 
 
+def _cell(row: ox.QuerySolution, name: str) -> object | None:
+    try:
+        term: object = row[name]
+    except (KeyError, IndexError):
+        return None
+    return term
+
+
 def _curie(term: object) -> str:
     text = term.value if isinstance(term, (ox.NamedNode, ox.Literal)) else str(term)
     if isinstance(term, (ox.BlankNode, rdflib.BNode)):
         return f"_:{text}"
     if isinstance(term, (ox.NamedNode, rdflib.URIRef)):
-        for prefix, ns in sorted(_CURIES.items(), key=lambda kv: -len(kv[1])):
-            if text.startswith(ns) and re.fullmatch(r"[\w.-]*", text[len(ns):]):
-                return f"{prefix}:{text[len(ns):]}"
+        return curie(text, _CURIES) or text
     return text
 
 
@@ -182,17 +189,11 @@ def run_check(check: Check, store: ox.Store) -> list[Violation]:
         One per row; empty when the check holds.
     """
     out = []
-    for row in store.query(check.query, use_default_graph_as_union=check.union_default_graph):
-        def get(name: str) -> object | None:
-            try:
-                return row[name]
-            except (KeyError, IndexError):
-                return None
-
-        path, value, message = get("path"), get("value"), get("message")
+    for row in select(store, check.query, use_default_graph_as_union=check.union_default_graph):
+        path, value, message = _cell(row, "path"), _cell(row, "value"), _cell(row, "message")
         out.append(
             Violation(
-                focus_node=_curie(get("focus")),
+                focus_node=_curie(_cell(row, "focus")),
                 shape=check.rule,
                 path=None if path is None else _curie(path),
                 value=None if value is None else _curie(value),
@@ -207,20 +208,10 @@ def _shapes_graph(path: Path, mtime_ns: int) -> rdflib.Graph:
     return rdflib.Graph().parse(path, format="turtle")
 
 
-def _owner(shapes: rdflib.Graph, shape: rdflib.term.Node) -> rdflib.term.Node:
-    # Anonymous property shapes are reported as the named node shape they belong to.
-    while isinstance(shape, rdflib.BNode):
-        parent = shapes.value(None, SH.property, shape)
-        if parent is None:
-            break
-        shape = parent
-    return shape
-
-
 def _message(results: rdflib.Graph, result: rdflib.term.Node) -> str:
     messages = list(results.objects(result, SH.resultMessage))
     english = [m for m in messages if getattr(m, "language", None) in ("en", None)]
-    return str((english or messages or ["(no message)"])[0])
+    return str((english or messages)[0]) if messages else "(no message)"
 
 
 def _shacl(data: rdflib.Graph) -> list[Violation]:
@@ -241,7 +232,7 @@ def _shacl(data: rdflib.Graph) -> list[Violation]:
         out.append(
             Violation(
                 focus_node=_curie(results.value(result, SH.focusNode)),
-                shape=_curie(_owner(shapes, results.value(result, SH.sourceShape))),
+                shape=_curie(reported_shape(shapes, results.value(result, SH.sourceShape))),
                 path=None if path_node is None else _curie(path_node),
                 value=None if value is None else _curie(value),
                 message=_message(results, result),
@@ -364,10 +355,7 @@ def validate_store(store: ox.Store, engine: str = "sparql") -> ValidationReport:
         except UnsupportedShape as e:
             engine, note = "pyshacl", f"note: validated with pySHACL because {e}"
     with _with_ontology(store) as working:
-        if compiled is not None:
-            violations = [_violation(r) for r in compiled.run(working)]
-        else:
-            violations = _shacl(to_rdflib(working))
+        violations = [_violation(r) for r in compiled.run(working)] if compiled is not None else _shacl(to_rdflib(working))
         for check in checks:
             violations.extend(run_check(check, working))
     violations = sorted(set(violations), key=lambda v: (v.focus_node, v.shape, v.path or "", v.value or ""))

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ecograph.errors import EcographError
+from ecograph.utils import atomic_write
 
 __all__ = ["CHROMIUM_FLAGS", "WINDOW", "chromium", "screenshot_page", "wait_ready"]
 
@@ -132,7 +133,5 @@ def screenshot_page(page: Path, png: Path, window: tuple[int, int] = WINDOW) -> 
         driver.get(Path(page).resolve().as_uri())
         wait_ready(driver)
         data = driver.get_screenshot_as_png()
-    tmp = png.with_name(f".{png.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(png)
+    atomic_write(png, data)
     return png

@@ -13,7 +13,7 @@ from typing import Any
 import networkx as nx
 
 from ecograph.errors import EcographError
-from ecograph.rdf.export import atomic_write
+from ecograph.utils import atomic_write
 from ecograph.viz.scene import DEFAULT_MAX_NODES, Scene, build_scene
 
 __all__ = ["VIRTUOUS_CIRCLE", "PageReport", "build_page", "render_page", "write_page", "safe_json", "vis_network_js"]
@@ -21,7 +21,7 @@ __all__ = ["VIRTUOUS_CIRCLE", "PageReport", "build_page", "render_page", "write_
 VIRTUOUS_CIRCLE = "virtuous-circle"
 """The chain every page highlights: graduates of an incubator that founded spaces themselves."""
 
-_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_JSON_ESCAPES: dict[str, str | int | None] = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 @dataclass

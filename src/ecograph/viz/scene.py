@@ -11,6 +11,7 @@ from typing import Any
 import networkx as nx
 
 from ecograph.errors import EcographError
+from ecograph.rdf.terms import local_name
 from ecograph.viz.style import dimmed, edge_colour, node_style
 
 __all__ = ["DEFAULT_MAX_NODES", "Scene", "build_scene", "find_node", "neighbourhood", "display_name", "short"]
@@ -74,7 +75,7 @@ def short(term: object) -> str:
         return ""
     text = str(term)
     if "://" in text:
-        return text.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        return local_name(text)
     return text
 
 
@@ -242,7 +243,7 @@ def _details(graph: nx.MultiDiGraph, node: Any, attrs: Mapping[str, Any]) -> dic
         "kind": _kind(attrs),
         "classes": sorted({short(c) for c in attrs.get("classes") or ()}),
         "figures": [_figure(graph, f) for f in attrs.get("figures") or ()],
-        "sources": _titles(graph, attrs.get("sources")),
+        "sources": _titles(graph, attrs.get("sources") or ()),
     }
 
 

@@ -17,7 +17,7 @@ def _digest(name: str) -> bytes:
 
 def _hex(hue: float, lightness: float, saturation: float) -> str:
     r, g, b = colorsys.hls_to_rgb(hue, lightness, saturation)
-    return "#{:02x}{:02x}{:02x}".format(round(r * 255), round(g * 255), round(b * 255))
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
 
 
 def node_style(kind: str) -> tuple[str, str]:

@@ -1,0 +1,222 @@
+"""Data and helpers that several test modules share (not a test module: tests import it, never each other)."""
+
+from __future__ import annotations
+
+import os
+import re
+import selectors
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+import rdflib
+
+__all__ = [
+    "FIXTURES",
+    "REPO",
+    "SHIPPED",
+    "SHAPES_DIR",
+    "SHAPE_CONTEXT",
+    "EXAMPLE_GRAPH",
+    "example_store",
+    "tree_bytes",
+    "ECOD",
+    "ECO",
+    "SECTION",
+    "VIRTUOUS",
+    "VIRTUOUS_MEMBERS",
+    "PAYLOADS",
+    "hostile_graph",
+    "Server",
+    "start_server",
+    "http",
+    "comparable_term",
+    "rdflib_term",
+]
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).resolve().parents[1]
+SHIPPED = REPO / "src" / "ecograph" / "data"
+SHAPES_DIR = Path(__file__).parent / "shapes"
+SHAPE_CONTEXT = SHAPES_DIR / "context.trig"
+EXAMPLE_GRAPH = ox.NamedNode("https://w3id.org/ecograph/graph/example")
+
+
+def example_store(example: Path) -> ox.Store:
+    """The shared shape-example context plus one example, its triples in the named graph ecog:example."""
+    store = ox.Store()
+    store.load(path=SHAPE_CONTEXT, format=ox.RdfFormat.TRIG)
+    fmt = ox.RdfFormat.TRIG if example.suffix == ".trig" else ox.RdfFormat.TURTLE
+    store.load(path=example, format=fmt, to_graph=None if fmt == ox.RdfFormat.TRIG else EXAMPLE_GRAPH)
+    return store
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    """Map every file below root (relative POSIX path) to its content."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+# The analysts' page: the seed's virtuous circle, and text that tries to become markup.
+ECOD = "https://w3id.org/ecograph/id/"
+ECO = "https://w3id.org/ecograph/ontology#"
+SECTION = ECOD + "source-test-s1"
+VIRTUOUS = {ECOD + s for s in ("zbj", "iflytek", "daan-gene", "enjoyor")}
+VIRTUOUS_MEMBERS = VIRTUOUS | {
+    ECOD + s
+    for s in (
+        "zbj-spaces",
+        "particle-space",
+        "daan-gene-spaces",
+        "enjoyor-spaces",
+        "unnamed-incubator-of-zbj",
+        "unnamed-incubator-of-iflytek",
+        "unnamed-incubator-of-daan-gene",
+        "unnamed-incubator-of-enjoyor",
+    )
+}
+PAYLOADS = (
+    "<script>window.__pwned=1</script>",
+    "<img src=x onerror=window.__pwned=1>",
+    '<a href="javascript:window.__pwned=1">click</a>',
+    "\"'quotes'\" and the word href",
+    "\u202eevil\u202c right-to-left",
+    "中国 </script><!--",
+    "line\u2028separator",
+)
+
+
+def hostile_graph() -> nx.MultiDiGraph:
+    """A graph whose every text is an injection attempt; each payload sets window.__pwned."""
+    g = nx.MultiDiGraph(sections={SECTION: {"title": PAYLOADS[1], "document": ECOD + "doc"}})
+    for i, text in enumerate(PAYLOADS):
+        g.add_node(
+            f"{ECOD}hostile-{i}",
+            label=text,
+            label_zh="中国" + text,
+            kind=PAYLOADS[i % 3],
+            classes=[ECO + "Enterprise"],
+            unnamed=False,
+            sources=[SECTION],
+            figures=[
+                {
+                    "indicator": text,
+                    "value": i,
+                    "unit": PAYLOADS[0],
+                    "qualifier": PAYLOADS[2],
+                    "year": 2017,
+                    "growth": None,
+                    "growth_qualifier": None,
+                    "source": SECTION,
+                }
+            ],
+        )
+    for i in range(len(PAYLOADS) - 1):
+        g.add_edge(f"{ECOD}hostile-{i}", f"{ECOD}hostile-{i + 1}", predicate=ECO + "x", kind=PAYLOADS[3], sources=[])
+    return g
+
+
+# The endpoint: a real `python -m ecograph serve` process, and plain HTTP.
+URL_LINE = re.compile(r"^SPARQL endpoint ready at (http://127\.0\.0\.1:(\d+)/sparql)$")
+
+
+@dataclass
+class Server:
+    """A running ``python -m ecograph serve`` process."""
+
+    process: subprocess.Popen[str]
+    url: str
+
+    @property
+    def base(self) -> str:
+        return self.url.removesuffix("sparql")
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+def start_server(*args: str, env: dict[str, str] | None = None, wait: float = 180.0) -> Server:
+    """Start the endpoint on a free port and wait for its URL line."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ecograph", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+    )
+    selector = selectors.DefaultSelector()
+    assert process.stdout is not None
+    selector.register(process.stdout, selectors.EVENT_READ)
+    deadline = time.monotonic() + wait
+    try:
+        while time.monotonic() < deadline:
+            if selector.select(timeout=deadline - time.monotonic()):
+                line = process.stdout.readline()
+                if not line:
+                    break
+                match = URL_LINE.match(line.strip())
+                if match:
+                    assert match.group(2) != "0"
+                    return Server(process, match.group(1))
+        process.kill()
+        _, err = process.communicate(timeout=10)
+        raise AssertionError(f"the server printed no URL line (exit {process.returncode}): {err}")
+    finally:
+        selector.close()
+
+
+def http(method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None):
+    """Send one request; return (status, headers, body) whatever the status."""
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+
+# Answers of two engines compared term by term.
+XSD = "http://www.w3.org/2001/XMLSchema#"
+NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger")}
+
+
+def comparable_term(term: object) -> object:
+    """A term comparable across engines: numbers by value, plain literals as xsd:string."""
+    if term is None:
+        return None
+    if isinstance(term, (ox.NamedNode, rdflib.URIRef)):
+        return ("iri", str(term.value if isinstance(term, ox.NamedNode) else term))
+    if isinstance(term, (ox.BlankNode, rdflib.BNode)):
+        return ("bnode",)
+    if isinstance(term, ox.Literal):
+        value, language, datatype = term.value, term.language, term.datatype.value
+    else:
+        value, language = str(term), term.language
+        datatype = str(term.datatype) if term.datatype else (None if language else XSD + "string")
+    if datatype in NUMERIC:
+        return ("number", Decimal(value))
+    if datatype == XSD + "boolean":
+        return ("boolean", value in ("true", "1"))
+    return ("literal", value, language, None if language else datatype)
+
+
+def rdflib_term(term: ox.NamedNode | ox.Literal) -> rdflib.term.Identifier:
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
