@@ -19,9 +19,9 @@ from typer.testing import CliRunner
 import ecograph.build.artefacts as build_module
 from ecograph.build.artefacts import BuildReport, build
 from ecograph.cli import app
-from ecograph.sparql.catalogue import load_catalogue
 from ecograph.errors import EcographError, InputError
 from ecograph.rdf.loading import load_dataset, store_from_files
+from ecograph.sparql.catalogue import load_catalogue
 from support import FIXTURES, SHIPPED, tree_bytes
 
 EXPECTED_FILES = {

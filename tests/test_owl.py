@@ -109,3 +109,54 @@ def test_the_profile_checker_reports_what_is_not_dl(tmp_path: Path) -> None:
     _, violations = _dl_profile([broken])
     assert any("Use of undeclared annotation property" in v for v in violations), violations
     assert any("Use of undeclared class" in v for v in violations), violations
+
+
+# owlready2's HermiT exactly as a user calls it: a fresh World, sync_reasoner_hermit with its
+# default settings (no ignore_unsupported_datatypes), in a child so owlready2's globals stay clean.
+_STOCK_HERMIT = r"""
+import sys
+import owlready2
+world = owlready2.World()
+world.get_ontology("file://" + sys.argv[1]).load(format="ntriples")
+owlready2.sync_reasoner_hermit(world, debug=0)
+eco = "https://w3id.org/ecograph/ontology#"
+virtuous = world.search_one(iri=eco + "VirtuousCircleCompany")
+print("classes", len([c for c in world.classes() if c.iri.startswith(eco)]))
+print("unsatisfiable", len(list(world.inconsistent_classes())))
+print("ancestors", " ".join(sorted(c.iri.removeprefix(eco) for c in virtuous.ancestors() if c.iri.startswith(eco))))
+"""
+
+
+def _stock_hermit(source: Path) -> subprocess.CompletedProcess[str]:
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-c", _STOCK_HERMIT, str(source)], capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def test_stock_hermit_classifies_the_ontology_with_default_settings(tmp_path: Path) -> None:
+    source = tmp_path / "ontology.nt"
+    source.write_bytes(load_ontology().dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
+    proc = _stock_hermit(source)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    lines = dict(line.split(" ", 1) for line in proc.stdout.strip().splitlines())
+    ours = load_ontology().query(
+        f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c a <{OWL}Class> FILTER STRSTARTS(STR(?c), \"https://w3id.org/ecograph/ontology#\") }}"
+    )
+    assert int(lines["classes"]) == int(next(iter(ours))["n"].value) > 20
+    assert lines["unsatisfiable"] == "0"
+    assert {"GraduatedCompany", "IncubatedCompany", "Enterprise"} <= set(lines["ancestors"].split())
+
+
+def test_stock_hermit_rejects_a_year_range_which_is_why_the_ontology_has_none(tmp_path: Path) -> None:
+    source = tmp_path / "gyear.nt"
+    source.write_text(
+        "<https://example.org/o> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2002/07/owl#Ontology> .\n"
+        "<https://example.org/year> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2002/07/owl#DatatypeProperty> .\n"
+        f"<https://example.org/year> <{RDFS}range> <{XSD}gYear> .\n",
+        encoding="utf-8",
+    )
+    proc = _stock_hermit(source)
+    assert proc.returncode != 0
+    assert "UnsupportedDatatypeException" in proc.stderr

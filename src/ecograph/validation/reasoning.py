@@ -42,6 +42,28 @@ _CUBE_PROPERTY_TYPES = {
 }
 # An owl:imports would make owlready2 fetch the imported ontology over the network.
 _INCONSISTENT = 3
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_RDFS_RANGE = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#range")
+#: Datatypes of the OWL 2 datatype map (OWL 2 Structural Specification, section 4), and rdf:langString.
+OWL2_DATATYPES = frozenset(
+    [
+        _XSD + name
+        for name in [
+            "decimal", "integer", "nonNegativeInteger", "nonPositiveInteger", "positiveInteger", "negativeInteger",
+            "long", "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte", "double",
+            "float", "string", "normalizedString", "token", "language", "Name", "NCName", "NMTOKEN", "boolean",
+            "hexBinary", "base64Binary", "anyURI", "dateTime", "dateTimeStamp",
+        ]
+    ]
+    + [
+        "http://www.w3.org/2002/07/owl#real",
+        "http://www.w3.org/2002/07/owl#rational",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#PlainLiteral",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#XMLLiteral",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
+        "http://www.w3.org/2000/01/rdf-schema#Literal",
+    ]
+)
 
 # Runs in the child process: load N-Triples into a fresh owlready2 World, run HermiT, and print
 # every class membership and object property value of an ecod: individual that the reasoned
@@ -57,7 +79,7 @@ owlready2.JAVA_MEMORY = 1000  # MB of Java heap: HermiT needs little here, and t
 world = owlready2.World()
 world.get_ontology("file://" + source).load(format="ntriples")
 try:
-    owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0, ignore_unsupported_datatypes=True)
+    owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
 except owlready2.OwlReadyInconsistentOntologyError:
     sys.exit(3)
 rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -193,11 +215,26 @@ def _with_ontology(store: ox.Store) -> ox.Store:
     return full
 
 
+def _in_owl2(quad: ox.Quad) -> bool:
+    """Whether OWL 2 DL admits a statement: no literal, and no range, of a datatype outside OWL 2's map."""
+    term = quad.object
+    if isinstance(term, ox.Literal):
+        return term.datatype.value in OWL2_DATATYPES
+    if quad.predicate != _RDFS_RANGE or not isinstance(term, ox.NamedNode):
+        return True
+    return not term.value.startswith(_XSD) or term.value in OWL2_DATATYPES
+
+
 def _reasoner_input(full: ox.Store) -> bytes:
+    # Literals of datatypes outside OWL 2's map (xsd:gYear, xsd:date) only state values of data
+    # properties, and ranges of such datatypes only constrain those values: neither says anything
+    # about classes, and HermiT with its default settings rejects both (the SHACL shapes check them).
     triples = {
         q.triple
         for q in full
-        if q.predicate != OWL_IMPORTS and not (q.predicate == RDF_TYPE and q.object in _CUBE_PROPERTY_TYPES)
+        if q.predicate != OWL_IMPORTS
+        and not (q.predicate == RDF_TYPE and q.object in _CUBE_PROPERTY_TYPES)
+        and _in_owl2(q)
     }
     return serialize(triples, ox.RdfFormat.N_TRIPLES)
 
