@@ -31,6 +31,8 @@ ECOD = "https://w3id.org/ecograph/id/"
 ECOC = "https://w3id.org/ecograph/concept/"
 ECOG = "https://w3id.org/ecograph/graph/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+PROV = "http://www.w3.org/ns/prov#"
+INFERRED = ox.NamedNode(ECOG + "inferred")
 CATALOGUE = load_catalogue()
 BY_NAME = {q.name: q for q in CATALOGUE}
 
@@ -75,7 +77,7 @@ def run(store: ox.Store, name: str, **params: str) -> QueryResult:
 
 
 def needs_inference(store: ox.Store) -> None:
-    if not any(True for _ in store.quads_for_pattern(None, ox.NamedNode(ECO + "incubatedBy"), None, ox.DefaultGraph())):
+    if not any(True for _ in store.quads_for_pattern(None, ox.NamedNode(ECO + "incubatedBy"), None, INFERRED)):
         _, source = inferred_statements()
         pytest.xfail(f"no inferred triples available (source: {source}); eco:VirtuousCircleCompany needs the reasoner")
 
@@ -664,7 +666,8 @@ FACT_CHECKS: dict[str, Callable[[ox.Store], None]] = {
         (ECOD + "obs-test-investment", ECO + "indicator", ECOC + "indicator-investment-total", S3),
         (ECOD + "obs-test-investment", ECO + "refSubject", ECOD + "tencent", S3),
     ),
-    # The inferred triples in the default graph are not reported; a fact of its own there is.
+    # The inferred statements (in ecog:inferred, or in the default graph of a store that put them
+    # there) are not reported; a fact of its own in the default graph is.
     "world-fact-in-default-graph-violation": violation_check(
         "world-fact-in-default-graph-violation",
         (ECOD + "huibo", ECO + "incubatedBy", ECOD + "suhehui", None),
@@ -879,12 +882,35 @@ def test_inferred_triples_are_added_once(asserted: ox.Store) -> None:
     label = ox.Triple(huibo, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("HUIBO", language="en"))
     new = ox.Triple(huibo, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(ECO + "IncubatedCompany"))
     assert add_inferred(copy, [label, new, new]) == 1
-    assert ox.Quad(new.subject, new.predicate, new.object, ox.DefaultGraph()) in copy
+    assert ox.Quad(new.subject, new.predicate, new.object, INFERRED) in copy
+    # The graph's provenance goes to the default graph, once.
+    generated = ox.Quad(INFERRED, ox.NamedNode(PROV + "wasGeneratedBy"), ox.NamedNode(ECOG + "inferred#reasoning"))
+    assert add_inferred(copy, [generated, generated]) == 1
+    assert generated in copy
+
+
+def test_inferred_statements_sit_in_their_graph_generated_by_named_reasoning(store: ox.Store) -> None:
+    needs_inference(store)
+    zbj = store.quads_for_pattern(ox.NamedNode(ECOD + "zbj"), None, ox.NamedNode(ECO + "VirtuousCircleCompany"), None)
+    assert {q.graph_name for q in zbj} == {INFERRED}
+    activity = store.query(
+        f"""PREFIX prov: <{PROV}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?engine (COUNT(DISTINCT ?used) AS ?n) WHERE {{
+          <{INFERRED.value}> prov:wasGeneratedBy ?a . ?a a prov:Activity ; prov:used ?used ;
+             prov:wasAssociatedWith [ a prov:SoftwareAgent ; rdfs:label ?engine ] .
+          FILTER EXISTS {{ ?a prov:used <https://w3id.org/ecograph/ontology> }}
+          FILTER EXISTS {{ ?a prov:used <{ECOG}latest-progress-s5> }}
+        }} GROUP BY ?engine"""
+    )
+    [(engine, used)] = [(r["engine"].value, int(r["n"].value)) for r in activity]
+    assert engine.startswith("HermiT")
+    data_graphs = {g for g in store.named_graphs() if g != INFERRED}
+    assert used == len(data_graphs) + 1  # every named graph of facts, and the ontology
 
 
 def test_run_catalogue_adds_a_builds_inferred_triples(store: ox.Store, asserted: ox.Store) -> None:
     needs_inference(store)
-    inferred = [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()) if q not in asserted]
+    inferred = list(store.quads_for_pattern(None, None, None, INFERRED))
     [outcome] = run_catalogue(asserted, [BY_NAME["18-virtuous-circle-by-class"]], inferred=inferred)
     assert (outcome.rows, outcome.ok) == (4, True)
     assert run(asserted, "18-virtuous-circle-by-class").rows == []  # the store itself is left as it was
@@ -897,10 +923,18 @@ def test_inferred_triples_come_from_a_fresh_build(tmp_path: Path, monkeypatch: p
 
     monkeypatch.setattr(query_module, "build_dir", lambda: tmp_path)
     built = tmp_path / "ecograph-inferred.ttl"
-    built.write_text(f"<{ECOD}zbj> a <{ECO}VirtuousCircleCompany> .\n[] a <{ECO}Incubator> .\n", encoding="utf-8")
-    triples, source = inferred_statements(ox.Store())
+    built.write_text(
+        f"<{ECOD}zbj> a <{ECO}VirtuousCircleCompany> .\n[] a <{ECO}Incubator> .\n"
+        f"<{INFERRED.value}> <{PROV}wasGeneratedBy> <{INFERRED.value}#reasoning> .\n",
+        encoding="utf-8",
+    )
+    quads, source = inferred_statements(ox.Store())
     assert source == "build/ecograph-inferred.ttl"
-    assert triples == [ox.Triple(ox.NamedNode(ECOD + "zbj"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(ECO + "VirtuousCircleCompany"))]
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    assert quads == [
+        ox.Quad(ox.NamedNode(ECOD + "zbj"), rdf_type, ox.NamedNode(ECO + "VirtuousCircleCompany"), INFERRED),
+        ox.Quad(INFERRED, ox.NamedNode(PROV + "wasGeneratedBy"), ox.NamedNode(INFERRED.value + "#reasoning")),
+    ]
     os.utime(built, (0, 0))  # older than the sources: stale, so not used
     monkeypatch.setitem(__import__("sys").modules, "ecograph.validation.reasoning", None)  # and no reasoner either
     assert inferred_statements(ox.Store()) == ([], "none")

@@ -10,6 +10,7 @@ __all__ = [
     "ECOG",
     "SCHEMA",
     "PREFIXES",
+    "INFERRED_GRAPH_IRI",
     "DCTERMS",
     "ORG",
     "OWL",
@@ -117,6 +118,8 @@ ECOD = Namespace("https://w3id.org/ecograph/id/")
 ECOC = Namespace("https://w3id.org/ecograph/concept/")
 ECOG = Namespace("https://w3id.org/ecograph/graph/")
 SCHEMA = SDO
+#: The named graph of the reasoner's statements (ecog:inferred); its PROV lies in the default graph.
+INFERRED_GRAPH_IRI = str(ECOG) + "inferred"
 
 PREFIXES: dict[str, str] = {
     "eco": str(ECO._NS),
