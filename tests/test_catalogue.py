@@ -541,6 +541,23 @@ def check_spaces_total(store: ox.Store) -> None:
     assert got == [(4, 207, "lower bound", 187, 20, 0)]
 
 
+def check_concepts(store: ox.Store) -> None:
+    from ecograph.build.concepts import list_concepts
+
+    got = rows(run(store, "31-concepts"), "scheme", "concept", "label", "labelZh", "definition", "broader")
+    # The same concepts as the concept reference (build/ontology/concepts.html), each with its scheme.
+    assert {r[1] for r in got} == {"ecoc:" + c.iri.removeprefix(ECOC) for c in list_concepts(store)}
+    assert len(got) == len({r[1] for r in got}) == 102
+    by_concept = {r[1]: r for r in got}
+    assert by_concept["ecoc:unit-yuan"][:5] == ("ecoc:units", "ecoc:unit-yuan", "yuan", "元", "Chinese yuan (renminbi).")
+    assert by_concept["ecoc:qualifier-thousands"][0] == "ecoc:qualifiers"
+    assert by_concept["ecoc:sector-audio-recognition"][5] == "ecoc:sector-artificial-intelligence"
+    assert by_concept["ecoc:theme-2018"][3] is None  # the source gives no Chinese name: none is invented
+    assert all(r[2] and r[4] for r in got)
+    units = {r[1] for r in rows(run(store, "31-concepts", scheme="ecoc:units"), "scheme", "concept")}
+    assert "ecoc:unit-yuan" in units and all(u.startswith("ecoc:unit-") for u in units)
+
+
 def check_readings(store: ox.Store) -> None:
     got = rows(run(store, "29-readings"), "reading", "concerns", "property", "taken", "other", "section")
     readings = {r[0] for r in got}
@@ -612,6 +629,7 @@ FACT_CHECKS: dict[str, Callable[[ox.Store], None]] = {
     "27-source-documents": check_source_documents,
     "28-spaces-of-networks-and-groups": check_spaces_total,
     "29-readings": check_readings,
+    "31-concepts": check_concepts,
     "30-inferred-evidence": check_inferred_evidence,
     # The integrity checks of ontology/checks/, which `ecograph validate` runs too.
     # 57 + 10 = 67 billion holds; a third part of 20 billion would break it.
