@@ -584,6 +584,8 @@ def check_inferred_evidence(store: ox.Store) -> None:
     assert ("eco:VirtuousCircleCompany", "ecod:zbj", "eco:graduatedFrom", "ecod:unnamed-incubator-of-zbj", s5) in got
     assert ("eco:VirtuousCircleCompany", "ecod:zbj-spaces", "https://schema.org/founder", "ecod:zbj", s5) in got
     assert ("ecod:unnamed-incubator-of-zbj", "ecod:zbj", "eco:graduatedFrom", "ecod:unnamed-incubator-of-zbj", s5) in got
+    # Every inferred statement names the reasoning that made it (the PROV of ecog:inferred).
+    assert {r[0] for r in rows(run(store, "30-inferred-evidence"), "activity")} == {"ecog:inferred#reasoning"}
     particle = set(rows(run(store, "30-inferred-evidence", subject="ecod:iflytek"), "object", "premiseSubject"))
     assert ("eco:VirtuousCircleCompany", "ecod:particle-space") in particle
 
