@@ -87,3 +87,5 @@ fi
 
 # The endpoint's offline query page: YASGUI from its npm package, checked against a pinned hash.
 bash scripts/vendor-yasgui.sh
+# The analysts' page: sigma + graphology (WebGL graph) and ECharts (charts), pinned and checked the same way.
+bash scripts/vendor-page-libs.sh

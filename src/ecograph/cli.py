@@ -321,6 +321,13 @@ class GraphFormat(StrEnum):
     gexf = "gexf"
 
 
+class Renderer(StrEnum):
+    """Renderers of ``ecograph viz``: WebGL for every size, vis-network for small graphs and notebooks."""
+
+    sigma = "sigma"
+    vis = "vis"
+
+
 def _named(iri: str, labels: dict[str, str]) -> str:
     return labels.get(iri) or f"(unnamed) {iri.rsplit('/', 1)[-1]}"
 
@@ -438,23 +445,34 @@ def viz(
         list[str] | None, typer.Option("--chain", help="Also highlight this chain (repeatable).")
     ] = None,
     max_nodes: Annotated[
-        int, typer.Option("--max-nodes", min=1, help="Above this many nodes, draw one node per class.")
-    ] = 2000,
+        int,
+        typer.Option(
+            "--max-nodes", min=1, help="Above this many nodes, open on one node per Louvain community (drill down in the page)."
+        ),
+    ] = 150_000,
     screenshot: Annotated[
         Path | None, typer.Option("--screenshot", help="Also save a PNG of the page (needs chromium).")
     ] = None,
+    renderer: Annotated[
+        Renderer, typer.Option("--renderer", help="sigma (WebGL, up to ~10^5 nodes) or vis (vis-network, small graphs).")
+    ] = Renderer.sigma,
 ) -> None:
     """Write the analysts' page: one self-contained HTML file that opens offline."""
     from ecograph.paths import display_path
     from ecograph.viz import write_page
 
     report = _guard(
-        lambda: write_page(out, focus=focus, hops=hops, chain=chain, max_nodes=max_nodes, screenshot=screenshot)
+        lambda: write_page(
+            out, focus=focus, hops=hops, chain=chain, max_nodes=max_nodes, screenshot=screenshot, renderer=renderer.value
+        )
     )
     drawn = f"{report.nodes} nodes, {report.edges} edges"
     if report.aggregated:
-        drawn += f" (one per class: {report.graph_nodes} nodes, {report.graph_edges} edges aggregated)"
-    _out().print(f"{escape(display_path(report.path))}  ({report.size} bytes; {drawn}; size by {report.size_measure})")
+        drawn += f"; opens on {report.communities} communities (more than {max_nodes} nodes)"
+    _out().print(
+        f"{escape(display_path(report.path))}  ({report.size} bytes; {drawn}; {report.renderer} renderer; "
+        f"size by {report.size_measure})"
+    )
     for name, members in report.chains.items():
         _out().print(f"chain {escape(name)}: {members} nodes highlighted")
     if report.screenshot is not None:
