@@ -92,7 +92,8 @@ _DESCRIPTIONS = """SELECT ?s ?p ?l WHERE {
   ?s ?p ?l FILTER(isIRI(?s) && isLiteral(?l))
 }"""
 _DATES = """SELECT ?s ?p ?d WHERE {
-  VALUES ?p { schema:startDate schema:endDate schema:foundingDate schema:dissolutionDate schema:datePublished dcterms:issued }
+  VALUES ?p { schema:startDate schema:endDate schema:foundingDate schema:dissolutionDate schema:datePublished dcterms:issued
+              eco:eventYear eco:foundingYear }
   ?s ?p ?d FILTER(isIRI(?s) && isLiteral(?d))
 }"""
 _FIGURE_LINKS = """SELECT ?obs ?p ?whole WHERE {
