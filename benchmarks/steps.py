@@ -304,26 +304,42 @@ def step_analysis(spec: dict) -> None:
     emit("analysis", time.perf_counter() - start, f"all metrics over {graph.number_of_nodes():,} nodes")
 
 
+def _page_graph(path: str) -> Any:
+    """The projection of a synthetic graph, or of the seed when the path is ``seed``."""
+    if path == "seed":
+        return function(module("ecograph.network.projection"), "load_projection")()
+    return _projection(path)
+
+
 def step_page(spec: dict) -> None:
     viz = module("ecograph.viz")
     write_page = function(viz, "write_page")
-    graph = _projection(spec["path"])
+    graph = _page_graph(spec["path"])
     start = time.perf_counter()
-    report = write_page(Path(spec["out"]), graph=graph)
-    shown = "one node per class" if report.aggregated else f"{report.nodes:,} nodes"
-    emit("page", time.perf_counter() - start, f"{shown}, {report.size / 1e6:.1f} MB")
+    report = write_page(Path(spec["out"]), graph=graph, **({"max_nodes": spec["max_nodes"]} if spec.get("max_nodes") else {}))
+    seconds = time.perf_counter() - start
+    shown = f"opens on {getattr(report, 'communities', '?')} communities" if report.aggregated else f"{report.nodes:,} nodes"
+    layout = getattr(report, "layout_seconds", None)
+    emit("page", seconds, f"{shown}, {report.edges:,} edges, layout {layout:.1f} s, {report.size / 1e6:.1f} MB"
+         if layout is not None else f"{shown}, {report.size / 1e6:.1f} MB")
 
 
 def step_page_open(spec: dict) -> None:
-    """Open the written page in headless Chromium: wall time from navigation until it has drawn."""
+    """Open the written page in headless Chromium (WebGL by SwiftShader): wall time until drawn, and its stats()."""
     browser = module("ecograph.viz.browser")
     chromium, wait_ready = function(browser, "chromium"), function(browser, "wait_ready")
     page = Path(spec["out"])
-    with chromium() as driver:
+    with chromium((1280, 800)) as driver:
         start = time.perf_counter()
         driver.get(page.resolve().as_uri())
-        wait_ready(driver, timeout=120.0)
-        emit("page open", time.perf_counter() - start, f"{page.stat().st_size / 1e6:.1f} MB in Chromium")
+        wait_ready(driver, timeout=300.0)
+        seconds = time.perf_counter() - start
+        stats = driver.execute_script("return window.ecographPage ? window.ecographPage.stats() : null") or {}
+        errors = [e["message"][:120] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    detail = ", ".join(f"{k} {stats[k]}" for k in ("renderer", "nodes", "edges", "aggregated", "labelsShown",
+                                                   "labelOverlaps", "firstFrameMs") if k in stats)
+    emit("page open", seconds, f"{page.stat().st_size / 1e6:.1f} MB in Chromium; {detail}" + (f"; errors: {errors}" if errors else ""))
+    print(json.dumps({"name": "page stats", "seconds": seconds, "result": json.dumps(stats)}), flush=True)
 
 
 def step_store(spec: dict) -> None:

@@ -16,6 +16,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 
 import networkx as nx
@@ -103,6 +104,15 @@ PAYLOADS = (
 )
 
 
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Bidirectional controls: the page shows each as its visible code (U+202E as "[U+202E]")."""
+
+
+def shown(text: str) -> str:
+    """A text from the data as the page shows it."""
+    return BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+
+
 def hostile_graph() -> nx.MultiDiGraph:
     """A graph whose every text is an injection attempt; each payload sets window.__pwned."""
     g = nx.MultiDiGraph(sections={SECTION: {"title": PAYLOADS[1], "document": ECOD + "doc"}})
@@ -115,22 +125,53 @@ def hostile_graph() -> nx.MultiDiGraph:
             classes=[ECO + "Enterprise"],
             unnamed=False,
             sources=[SECTION],
+            # Two years of one indicator (a series chart) with a growth and an area (the figures-by-area chart).
             figures=[
                 {
                     "indicator": text,
-                    "value": i,
+                    "value": i + year - 2017,
                     "unit": PAYLOADS[0],
                     "qualifier": PAYLOADS[2],
-                    "year": 2017,
-                    "growth": None,
+                    "year": year,
+                    "growth": 1.5 if year == 2017 else None,
                     "growth_qualifier": None,
+                    "area": f"{ECOD}hostile-{i}",
                     "source": SECTION,
                 }
+                for year in (2017, 2018)
             ],
         )
     for i in range(len(PAYLOADS) - 1):
         g.add_edge(f"{ECOD}hostile-{i}", f"{ECOD}hostile-{i + 1}", predicate=ECO + "x", kind=PAYLOADS[3], sources=[])
     return g
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+        if self._in_script:
+            self.scripts.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts[-1] += data
+
+
+def parse(html: str) -> _Tags:
+    """The tags and the script texts of an HTML page."""
+    p = _Tags()
+    p.feed(html)
+    return p
 
 
 # The endpoint: a real `python -m ecograph serve` process, and plain HTTP.

@@ -72,6 +72,8 @@ def oxigraph(project_dir: Project, tmp_path_factory: pytest.TempPathFactory) -> 
 def virtuoso(project_dir: Project, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with running_virtuoso(tmp_path_factory.mktemp("virtuoso"), project_dir.load_dir) as (endpoint, sql_port, isql):
         isql_exec(isql, sql_port, f"ld_dir('{project_dir.load_dir}', 'graph.nq', '{VIRTUOSO_DEFAULT_GRAPH}'); rdf_loader_run(); checkpoint;")
+        report = isql_exec(isql, sql_port, "SELECT ll_file, ll_state, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_state <> 2 OR ll_error IS NOT NULL;")
+        assert "0 Rows." in report, report  # a load that failed or did not finish says so here, not as missing statements later
         yield endpoint
 
 

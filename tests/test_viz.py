@@ -7,7 +7,7 @@ import hashlib
 import json
 import math
 import re
-from html.parser import HTMLParser
+from itertools import combinations
 from pathlib import Path
 
 import networkx as nx
@@ -17,9 +17,10 @@ from typer.testing import CliRunner
 from ecograph.cli import app
 from ecograph.errors import EcographError
 from ecograph.viz import build_page, build_scene, write_page
+from ecograph.viz.layout import layout, remove_overlaps
 from ecograph.viz.page import safe_json
-from ecograph.viz.style import node_style
-from support import ECO, ECOD, PAYLOADS, SECTION, VIRTUOUS_MEMBERS, hostile_graph
+from ecograph.viz.style import FAMILIES, family_of
+from support import BIDI, ECO, ECOD, PAYLOADS, SECTION, VIRTUOUS_MEMBERS, hostile_graph, parse, shown
 
 
 def tiny_graph(order: list[str] | None = None) -> nx.MultiDiGraph:
@@ -42,104 +43,99 @@ def seed_graph() -> nx.MultiDiGraph:
     return projection.project(load_dataset())
 
 
-class _Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.scripts: list[str] = []
-        self._in_script = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-        self._in_script = tag == "script"
-        if self._in_script:
-            self.scripts.append("")
-
-    def handle_endtag(self, tag: str) -> None:
-        self._in_script = False
-
-    def handle_data(self, data: str) -> None:
-        if self._in_script:
-            self.scripts[-1] += data
-
-
-def parse(html: str) -> _Tags:
-    p = _Tags()
-    p.feed(html)
-    return p
-
-
 def test_safe_json_escapes_markup_and_line_separators() -> None:
     text = safe_json({"a": "</script><!--&\u2028\u2029"})
     assert not set("<>&\u2028\u2029") & set(text)
     assert json.loads(text) == {"a": "</script><!--&\u2028\u2029"}
 
 
-def test_hostile_text_never_appears_as_markup() -> None:
-    html, _ = build_page(hostile_graph())
+def test_safe_json_shows_bidirectional_controls_as_their_codes() -> None:
+    text = safe_json({"label": "invoice\u202efdp.exe", "\u2067key": "\u200f"})
+    assert not BIDI.search(text)
+    assert json.loads(text) == {"label": "invoice[U+202E]fdp.exe", "[U+2067]key": "[U+200F]"}
+
+
+PAGE_JS = ("analysts-page.js", "renderer-sigma.js", "renderer-vis.js", "figures-view.js")
+
+
+@pytest.mark.parametrize("renderer", ["sigma", "vis"])
+def test_hostile_text_never_appears_as_markup(renderer: str) -> None:
+    html, _ = build_page(hostile_graph(), renderer=renderer)
     tags = parse(html)
     assert [t for t, _ in tags.tags if t in ("img", "a", "iframe", "object")] == []
-    assert len(tags.scripts) == 4  # data, options, vis-network, page script
     assert [p for p in PAYLOADS if "<" in p and p in html] == []
     data = next(a for t, a in tags.tags if a.get("id") == "ecograph-data")
     assert data["type"] == "application/json"
     payload = json.loads(tags.scripts[0])
-    assert {n["label"] for n in payload["nodes"]} == set(PAYLOADS)
-    assert "innerHTML" not in Path(__file__).parents[1].joinpath("src/ecograph/viz/templates/analysts-page.js").read_text()
+    assert set(payload["nodes"]["label"]) == {shown(p) for p in PAYLOADS}
+    assert not BIDI.search(html)
+    for name in PAGE_JS:
+        code = Path(__file__).parents[1].joinpath("src/ecograph/viz/templates", name).read_text()
+        assert "innerHTML" not in code and "insertAdjacentHTML" not in code and "eval(" not in code, name
 
 
-def test_page_loads_nothing_and_allows_only_its_own_scripts() -> None:
-    html, _ = build_page(tiny_graph())
+@pytest.mark.parametrize("renderer", ["sigma", "vis"])
+def test_page_loads_nothing_and_allows_only_its_own_scripts(renderer: str) -> None:
+    html, _ = build_page(tiny_graph(), renderer=renderer)
     tags = parse(html)
     for tag, attrs in tags.tags:
         assert "src" not in attrs, tag
         if tag == "link":
             assert attrs["href"].startswith("data:")
     csp = next(a["content"] for t, a in tags.tags if a.get("http-equiv") == "Content-Security-Policy")
-    assert "default-src 'none'" in csp
-    code = [s for s in tags.scripts[2:]]
+    assert "default-src 'none'" in csp and "connect-src 'none'" in csp
+    script_src = csp.split("script-src", 1)[1].split(";", 1)[0]
+    code = tags.scripts[1:]  # everything but the JSON data block
+    assert len(code) >= 3
     for script in code:
         digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
-        assert f"'sha256-{digest}'" in csp
-    assert "'unsafe-inline'" not in csp.split("script-src", 1)[1].split(";", 1)[0]
+        assert f"'sha256-{digest}'" in script_src
+    assert script_src.count("'sha256-") == len(code)
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"?https?:", html)
 
 
-def test_styles_do_not_depend_on_insertion_order() -> None:
+def test_families_and_shades_are_stable_and_colour_blind_safe() -> None:
     one = build_scene(tiny_graph(["alpha", "beta", "gamma"]))
     two = build_scene(tiny_graph(["gamma", "beta", "alpha"]))
-    style = lambda s: {n["id"]: (n["color"], n["shape"]) for n in s.nodes}  # noqa: E731
-    assert style(one) == style(two)
-    assert style(one)[ECOD + "beta"] == node_style("Incubator")
-    assert one.legend == two.legend
-    assert [e["kind"] for e in one.legend["nodes"]] == ["Enterprise", "Incubator", "MakerSpace"]
+    assert one.classes == two.classes and one.nodes == two.nodes
+    by_name = {c["name"]: c for c in one.classes}
+    # alpha is an Enterprise incubated by beta: an incubated company, not just an organisation.
+    assert by_name["Enterprise"]["family"] == "companies"
+    assert by_name["Incubator"]["family"] == by_name["MakerSpace"]["family"] == "spaces"
+    assert by_name["Incubator"]["color"] != by_name["MakerSpace"]["color"]
+    assert by_name["Incubator"]["familyColor"] == by_name["MakerSpace"]["familyColor"]
+    okabe_ito = {"#0072B2", "#E69F00", "#D55E00", "#CC79A7", "#009E73", "#56B4E9"}
+    assert okabe_ito <= {colour for _, _, colour in FAMILIES}
+    assert family_of("ForumSession") == "events" and family_of("City") == "places" and family_of("Report") == "documents"
 
 
-def test_positions_are_precomputed_and_stable() -> None:
-    one, two = build_scene(tiny_graph()), build_scene(tiny_graph())
-    assert [(n["x"], n["y"]) for n in one.nodes] == [(n["x"], n["y"]) for n in two.nodes]
-    assert len({(n["x"], n["y"]) for n in one.nodes}) == 3
-    html, _ = build_page(tiny_graph())
-    options = json.loads(parse(html).scripts[1])
-    assert options["physics"] == {"enabled": False}
+def test_layout_is_deterministic_and_removes_overlaps() -> None:
+    g = nx.barabasi_albert_graph(300, 2, seed=4)
+    radii = {v: 3.0 + (v % 7) for v in g}
+    one, two = layout(g, radii, seed=3), layout(g, radii, seed=3)
+    assert one == two
+    for u, v in combinations(g, 2):
+        assert math.dist(one[u], one[v]) >= radii[u] + radii[v] - 0.2, (u, v)
+    pushed = remove_overlaps({"a": (0.0, 0.0), "b": (0.0, 0.0), "c": (1.0, 1.0)}, dict.fromkeys("abc", 4.0))
+    for u, v in combinations("abc", 2):
+        assert math.dist(pushed[u], pushed[v]) >= 8.0
 
 
-def test_big_drawings_cluster_nodes_by_class() -> None:
-    from ecograph.viz.scene import SPRING_LIMIT
+def test_layout_keeps_neighbours_closer_than_strangers() -> None:
+    # Two cliques joined by one edge: ForceAtlas2 puts each clique together.
+    g = nx.disjoint_union(nx.complete_graph(8), nx.complete_graph(8))
+    g.add_edge(0, 8)
+    pos = layout(g, dict.fromkeys(g, 4.0), seed=1)
+    inside = sum(math.dist(pos[u], pos[v]) for u, v in combinations(range(8), 2)) / 28
+    across = sum(math.dist(pos[u], pos[v]) for u in range(8) for v in range(8, 16)) / 64
+    assert inside < across / 1.3
 
-    g = nx.MultiDiGraph(sections={})
-    n = SPRING_LIMIT + 10
-    for i in range(n):
-        g.add_node(i, label=f"N{i}", kind=("Enterprise", "Incubator")[i % 2])
-        if i:
-            g.add_edge(i, i - 1, kind="next")
-    nodes = build_scene(g, max_nodes=n).nodes
-    assert len({(v["x"], v["y"]) for v in nodes}) == n
-    centre = {k: [sum(v[a] for v in nodes if v["kind"] == k) / (n / 2) for a in "xy"] for k in ("Enterprise", "Incubator")}
-    for v in nodes:
-        own, other = (centre[k] for k in sorted(centre, key=lambda k: k != v["kind"]))
-        assert math.dist((v["x"], v["y"]), own) < math.dist((v["x"], v["y"]), other)
-    assert nodes == build_scene(g, max_nodes=n).nodes
+
+def test_seed_pages_are_byte_identical(tmp_path: Path, seed_graph: nx.MultiDiGraph) -> None:
+    one = write_page(tmp_path / "one.html", graph=seed_graph).path.read_bytes()
+    two = write_page(tmp_path / "two.html", graph=seed_graph).path.read_bytes()
+    assert one == two
 
 
 def test_focus_unknown_or_ambiguous_is_a_clear_error() -> None:
@@ -149,41 +145,90 @@ def test_focus_unknown_or_ambiguous_is_a_clear_error() -> None:
     g.add_node(ECOD + "alpha-2", label="ALPHA", kind="Enterprise")
     with pytest.raises(EcographError, match="ambiguous"):
         build_scene(g, focus="alpha")
-    assert {n["id"] for n in build_scene(g, focus=ECOD + "beta", hops=1).nodes} == {ECOD + "beta", ECOD + "alpha"}
+    assert set(build_scene(g, focus=ECOD + "beta", hops=1).nodes["id"]) == {ECOD + "beta", ECOD + "alpha"}
 
 
-def test_large_graphs_are_aggregated_by_class() -> None:
+def test_large_graphs_are_aggregated_by_community() -> None:
+    # Three rings of 20 joined in a chain: Louvain finds the three rings.
     g = nx.MultiDiGraph(sections={})
-    for i in range(30):
-        g.add_node(f"e{i}", label=f"E{i}", kind="Enterprise")
-        g.add_node(f"s{i}", label=f"S{i}", kind="MakerSpace")
-        g.add_edge(f"e{i}", f"s{i}", kind="incubatedBy")
+    for ring in range(3):
+        for i in range(20):
+            g.add_node(f"r{ring}-{i}", label=f"R{ring} {i}", kind="Enterprise")
+        for i in range(20):
+            g.add_edge(f"r{ring}-{i}", f"r{ring}-{(i + 1) % 20}", kind="partner")
+            g.add_edge(f"r{ring}-{i}", f"r{ring}-{(i + 7) % 20}", kind="partner")
+    g.add_edge("r0-0", "r1-0", kind="partner")
+    g.add_edge("r1-10", "r2-10", kind="partner")
     scene = build_scene(g, max_nodes=59)
     assert scene.meta["aggregated"] and scene.meta["graphNodes"] == 60
-    assert {n["label"] for n in scene.nodes} == {"Enterprise (30)", "MakerSpace (30)"}
-    assert [(e["from"], e["to"], e["count"]) for e in scene.edges] == [("class:Enterprise", "class:MakerSpace", 30)]
+    groups = scene.communities["groups"]
+    assert sorted(c["size"] for c in groups) == [20, 20, 20]
+    ids = scene.nodes["id"]
+    for ring in range(3):
+        assert len({scene.nodes["community"][ids.index(f"r{ring}-{i}")] for i in range(20)}) == 1
+    assert sum(k for _, _, k in scene.communities["links"]) == 2
+    assert scene.node_count == 60  # every node is in the page, for drill-down
     assert not build_scene(g, max_nodes=60).meta["aggregated"]
 
 
-def test_seed_page_draws_every_node_and_the_virtuous_circle(tmp_path: Path, seed_graph: nx.MultiDiGraph) -> None:
+def test_unnamed_parties_are_small_unlabelled_and_say_what_the_source_says(seed_graph: nx.MultiDiGraph) -> None:
+    scene = build_scene(seed_graph)
+    unnamed = [i for i, flag in enumerate(scene.nodes["unnamed"]) if flag]
+    assert len(unnamed) == sum(1 for _, a in seed_graph.nodes(data=True) if a.get("unnamed")) > 0
+    named_sizes = [s for s, flag in zip(scene.nodes["size"], scene.nodes["unnamed"], strict=True) if not flag]
+    for i in unnamed:
+        iri = scene.nodes["id"][i]
+        assert scene.nodes["label"][i] == seed_graph.nodes[iri].get("label", "")
+        assert scene.nodes["size"][i] < min(named_sizes)
+        assert i not in scene.label_order
+        said = [text for _, text in seed_graph.nodes[iri].get("descriptions", [])]
+        assert [text for _, text in scene.profiles.get(str(i), {}).get("descriptions", [])] == said
+
+
+def test_seed_page_holds_every_node_edge_figure_and_the_virtuous_circle(tmp_path: Path, seed_graph: nx.MultiDiGraph) -> None:
     report = write_page(tmp_path / "seed.html", graph=seed_graph)
     payload = json.loads(parse(report.path.read_text(encoding="utf-8")).scripts[0])
-    assert len(payload["nodes"]) == report.nodes == seed_graph.number_of_nodes()
-    assert len(payload["edges"]) == report.edges == seed_graph.number_of_edges()
+    assert len(payload["nodes"]["id"]) == report.nodes == seed_graph.number_of_nodes()
+    assert len(payload["edges"]["s"]) == report.edges == seed_graph.number_of_edges()
     assert payload["meta"]["sizeMeasure"] == report.size_measure == "PageRank"
-    (chain,) = payload["chains"]
+    assert payload["meta"]["renderer"] == report.renderer == "sigma"
+    (chain,) = [c for c in payload["chains"] if c["highlight"]]
     assert chain["name"] == "virtuous-circle" and chain["instances"] == 4
-    assert set(chain["members"]) == VIRTUOUS_MEMBERS
-    china = payload["details"][ECOD + "china"]
-    assert china["labelZh"] == "中国"
-    (spaces,) = [f for f in china["figures"] if f["indicator"] == "indicator-makers-spaces"]
-    assert (spaces["value"], spaces["year"], spaces["growth"], spaces["growthQualifier"]) == (5739, "2017", 33, "over")
-    assert spaces["source"] in {s["title"] for s in seed_graph.graph["sections"].values()}
+    # Every declared chain is in the page, for the profiles, but only the virtuous circle is lit.
+    from ecograph.network.chains import load_chains
+
+    assert [c["name"] for c in payload["chains"]][0] == "virtuous-circle"
+    assert {c["name"] for c in payload["chains"]} == set(load_chains())
+    assert {payload["nodes"]["id"][i] for i in chain["members"]} == VIRTUOUS_MEMBERS
+    table, china = payload["figures"], payload["nodes"]["id"].index(ECOD + "china")
+    keys = [k for k in table if k != "iris"]
+    rows = [dict(zip(keys, values, strict=True)) for values in zip(*(table[k] for k in keys), strict=True)]
+    iri = table["iris"]
+    spaces = [f for f in rows if f["node"] == china and iri[f["indicator"]].endswith("indicator-makers-spaces")]
+    assert [(f["value"], f["year"], f["growth"]) for f in spaces] == [(5739, "2017", 33)]
+    # The source gives China no Chinese name, so none is shown (issue 16).
+    assert not [name for lang, name in seed_graph.nodes[ECOD + "china"]["names"] if lang == "zh"]
+    assert payload["terms"][iri[spaces[0]["growthQualifier"]]]["en"] == "over"
+    assert payload["sections"][spaces[0]["source"]]["title"] in {s["title"] for s in seed_graph.graph["sections"].values()}
+    assert len(rows) == sum(len(a["figures"]) for _, a in seed_graph.nodes(data=True))
+    parts = [f for f in rows if f["partOf"] >= 0]
+    assert {rows[f["partOf"]]["value"] for f in parts} == {67_000_000_000}
+    # Labels for every node that has a name, most important (PageRank) first.
+    assert len(payload["labelOrder"]) == sum(1 for lab in payload["nodes"]["label"] if lab)
+
+
+def test_projection_gives_the_profile_its_names_dates_and_parts(seed_graph: nx.MultiDiGraph) -> None:
+    assert ["en", "Haier"] in seed_graph.nodes[ECOD + "haier-group"]["names"]
+    assert seed_graph.nodes[ECOD + "pujiang-innovation-forum-2018"]["dates"]["startDate"].startswith("2018")
+    parts = [f for f in seed_graph.nodes[ECOD + "china"]["figures"] if f["part_of"]]
+    assert {f["part_of"] for f in parts} == {ECOD + "obs-2017-china-investment-won"}
+    assert sum(f["value"] for f in parts) == 67_000_000_000
+    assert seed_graph.graph["terms"]["https://w3id.org/ecograph/concept/indicator-makers-spaces"]["en"] == "makers' spaces"
 
 
 def test_focus_on_a_label_draws_its_neighbourhood(seed_graph: nx.MultiDiGraph) -> None:
     scene = build_scene(seed_graph, focus="particle space", hops=1)
-    ids = {n["id"] for n in scene.nodes}
+    ids = set(scene.nodes["id"])
     assert {ECOD + "particle-space", ECOD + "iflytek"} <= ids
     assert scene.meta["focus"] == ECOD + "particle-space"
     assert len(ids) < seed_graph.number_of_nodes()
@@ -191,33 +236,51 @@ def test_focus_on_a_label_draws_its_neighbourhood(seed_graph: nx.MultiDiGraph) -
 
 def test_viz_command_writes_the_page(tmp_path: Path, seed_graph: nx.MultiDiGraph) -> None:
     out = tmp_path / "page.html"
-    result = CliRunner().invoke(app, ["viz", "--out", str(out), "--focus", "上海", "--hops", "1"])
+    result = CliRunner().invoke(app, ["viz", "--out", str(out), "--focus", "Shanghai", "--hops", "1", "--renderer", "vis"])
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 0
-    assert "nodes" in result.output
+    assert "nodes" in result.output and "vis" in result.output
     payload = json.loads(parse(out.read_text(encoding="utf-8")).scripts[0])
     assert payload["meta"]["focus"] == ECOD + "shanghai"
+    assert payload["meta"]["renderer"] == "vis"
 
 
-def test_viz_command_reports_an_unknown_focus_in_one_line(tmp_path: Path, seed_graph: nx.MultiDiGraph) -> None:
+def test_viz_command_reports_an_unknown_focus_or_renderer_in_one_line(tmp_path: Path) -> None:
     out = tmp_path / "page.html"
     result = CliRunner().invoke(app, ["viz", "--out", str(out), "--focus", "no such thing"])
     assert result.exit_code == 1
     assert "no node has this IRI or label" in result.output
+    result = CliRunner().invoke(app, ["viz", "--out", str(out), "--renderer", "svg"])
+    assert result.exit_code != 0 and "svg" in result.output
     assert not out.exists()
 
 
-def test_viz_command_aggregates_and_rejects_unknown_chains(tmp_path: Path, seed_graph: nx.MultiDiGraph) -> None:
+def test_viz_command_aggregates_by_community_and_rejects_unknown_chains(tmp_path: Path, seed_graph: nx.MultiDiGraph) -> None:
     out = tmp_path / "page.html"
     result = CliRunner().invoke(app, ["viz", "--out", str(out), "--max-nodes", "50"])
     assert result.exit_code == 0, result.output
+    assert "communities" in result.output
     payload = json.loads(parse(out.read_text(encoding="utf-8")).scripts[0])
     assert payload["meta"]["aggregated"]
-    kinds = {a["kind"] for _, a in seed_graph.nodes(data=True)}
-    assert {n["label"] for n in payload["nodes"]} == {
-        f"{k} ({sum(1 for _, a in seed_graph.nodes(data=True) if a['kind'] == k)})" for k in kinds
-    }
-    assert sum(e["count"] for e in payload["edges"]) == seed_graph.number_of_edges()
+    groups = payload["communities"]["groups"]
+    assert sum(c["size"] for c in groups) == seed_graph.number_of_nodes() == len(payload["nodes"]["id"])
+    assert sorted(set(payload["nodes"]["community"])) == [c["id"] for c in groups]
     result = CliRunner().invoke(app, ["viz", "--out", str(tmp_path / "x.html"), "--chain", "no-such-chain"])
     assert result.exit_code == 1
     assert "unknown chain 'no-such-chain'" in result.output
+
+
+def test_chain_option_highlights_that_chain_too(tmp_path: Path, seed_graph: nx.MultiDiGraph) -> None:
+    from ecograph.network.chains import find_chains
+
+    out = tmp_path / "page.html"
+    result = CliRunner().invoke(app, ["viz", "--out", str(out), "--chain", "incubation-lineage"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(parse(out.read_text(encoding="utf-8")).scripts[0])
+    names = [c["name"] for c in payload["chains"] if c["highlight"]]
+    assert names == ["virtuous-circle", "incubation-lineage"]
+    lineage = payload["chains"][1]
+    expected = find_chains(seed_graph, "incubation-lineage")["incubation-lineage"]
+    assert lineage["instances"] == len(expected) > 0
+    ids = payload["nodes"]["id"]
+    assert ECOD + "huibo" in {ids[i] for i in lineage["members"]}

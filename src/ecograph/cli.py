@@ -367,6 +367,13 @@ class GraphFormat(StrEnum):
     gexf = "gexf"
 
 
+class Renderer(StrEnum):
+    """Renderers of ``ecograph viz``: WebGL for every size, vis-network for small graphs and notebooks."""
+
+    sigma = "sigma"
+    vis = "vis"
+
+
 EndpointOption = Annotated[
     str | None,
     typer.Option("--endpoint", help="Read the graph from this SPARQL 1.1 query URL (any store) instead of graph/."),
@@ -533,11 +540,17 @@ def viz(
         list[str] | None, typer.Option("--chain", help="Also highlight this chain (repeatable).")
     ] = None,
     max_nodes: Annotated[
-        int, typer.Option("--max-nodes", min=1, help="Above this many nodes, draw one node per class.")
-    ] = 2000,
+        int,
+        typer.Option(
+            "--max-nodes", min=1, help="Above this many nodes, open on one node per Louvain community (drill down in the page)."
+        ),
+    ] = 150_000,
     screenshot: Annotated[
         Path | None, typer.Option("--screenshot", help="Also save a PNG of the page (needs chromium).")
     ] = None,
+    renderer: Annotated[
+        Renderer, typer.Option("--renderer", help="sigma (WebGL, up to ~10^5 nodes) or vis (vis-network, small graphs).")
+    ] = Renderer.sigma,
     endpoint: EndpointOption = None,
     graph: GraphOption = None,
     page_size: PageOption = 50_000,
@@ -553,13 +566,17 @@ def viz(
         projection = _store_projection(endpoint, graph, page_size, focus=around, hops=hops)
     report = _guard(
         lambda: write_page(
-            out, focus=focus, hops=hops, chain=chain, max_nodes=max_nodes, screenshot=screenshot, graph=projection
+            out, focus=focus, hops=hops, chain=chain, max_nodes=max_nodes, screenshot=screenshot, renderer=renderer.value,
+            graph=projection,
         )
     )
     drawn = f"{report.nodes} nodes, {report.edges} edges"
     if report.aggregated:
-        drawn += f" (one per class: {report.graph_nodes} nodes, {report.graph_edges} edges aggregated)"
-    _out().print(f"{escape(display_path(report.path))}  ({report.size} bytes; {drawn}; size by {report.size_measure})")
+        drawn += f"; opens on {report.communities} communities (more than {max_nodes} nodes)"
+    _out().print(
+        f"{escape(display_path(report.path))}  ({report.size} bytes; {drawn}; {report.renderer} renderer; "
+        f"size by {report.size_measure})"
+    )
     for name, members in report.chains.items():
         _out().print(f"chain {escape(name)}: {members} nodes highlighted")
     if report.screenshot is not None:

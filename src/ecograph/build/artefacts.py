@@ -23,6 +23,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import DCTERMS, RDFS, SDO, SKOS
 
+from ecograph.build.concepts import concepts_html
 from ecograph.build.full import FULL_EXPORT, ontology_quads
 from ecograph.build.parallel import run_forked
 from ecograph.errors import EcographError, ValidationFailed
@@ -392,6 +393,12 @@ def build(
             else:
                 r.append(f"skipped: no ontology/{MAIN_ONTOLOGY}")
                 report.notes.append(f"documentation skipped: no ontology/{MAIN_ONTOLOGY}")
+            # Every SKOS concept (vocabularies and data) beside the ontology page.
+            with temporarily_added(data, ontology) as both:
+                page = concepts_html(both).encode("utf-8")
+            (tmp / "ontology" / "concepts.html").write_bytes(page)
+            report.files.append(OutputFile("ontology/concepts.html", len(page), None))
+            r.append("ontology/concepts.html")
 
         os.chmod(tmp, 0o755)  # mkdtemp makes it private; the build is meant to be published
         _swap(tmp, out_dir)

@@ -13,7 +13,7 @@ from ecograph.rdf.namespaces import PREFIXES
 from ecograph.rdf.stores import select
 from ecograph.rdf.terms import RDF_TYPE, local_name
 
-__all__ = ["Projection", "project", "load_projection", "FOLDED_PREDICATES", "LEFT_OUT_CLASSES", "LEFT_OUT_SCHEMES"]
+__all__ = ["Projection", "FIGURE_TERMS", "project", "load_projection", "FOLDED_PREDICATES", "LEFT_OUT_CLASSES", "LEFT_OUT_SCHEMES"]
 
 Projection = nx.MultiDiGraph
 """The type of a projection (what :func:`project` returns), for modules that take one without touching networkx."""
@@ -50,7 +50,7 @@ FOLDED_PREDICATES = frozenset(
 ) | {RDF_TYPE.value}
 _NOT_FOLDED = "FILTER(?p NOT IN (" + ", ".join(f"<{p}>" for p in sorted(FOLDED_PREDICATES)) + "))"
 
-#: Things of these classes are not nodes: figures, evidence, data sets, posts (folded) and terms.
+#: Things of these classes are not nodes: figures, evidence, readings, data sets, posts (folded) and terms.
 LEFT_OUT_CLASSES = frozenset(
     PREFIXES[p] + local
     for p, local in (
@@ -59,6 +59,7 @@ LEFT_OUT_CLASSES = frozenset(
         ("qb", "DataSet"),
         ("eco", "SourceSection"),
         ("eco", "SourceDocument"),
+        ("eco", "Reading"),
         ("org", "Post"),
         ("org", "Membership"),
         ("schema", "ContactPoint"),
@@ -83,6 +84,27 @@ _LABELS = """SELECT ?s ?p ?l WHERE {
 _LITERALS = """SELECT DISTINCT ?s ?p ?o WHERE {
   VALUES ?p { eco:unnamedInSource eco:former skos:inScheme schema:url rdfs:subClassOf }
   ?s ?p ?o FILTER(isIRI(?s))
+}"""
+# Every name in every language (for profiles), what the sources say of a thing, and its dates.
+_NAMES = """SELECT ?s ?p ?l WHERE {
+  VALUES ?p { rdfs:label skos:prefLabel skos:altLabel schema:name schema:alternateName }
+  ?s ?p ?l FILTER(isIRI(?s) && isLiteral(?l))
+}"""
+_DESCRIPTIONS = """SELECT ?s ?p ?l WHERE {
+  VALUES ?p { schema:description rdfs:comment skos:definition skos:note skos:scopeNote skos:editorialNote }
+  ?s ?p ?l FILTER(isIRI(?s) && isLiteral(?l))
+}"""
+_DATES = """SELECT ?s ?p ?d WHERE {
+  VALUES ?p { schema:startDate schema:endDate schema:foundingDate schema:dissolutionDate schema:datePublished dcterms:issued
+              eco:eventYear eco:foundingYear }
+  ?s ?p ?d FILTER(isIRI(?s) && isLiteral(?d))
+}"""
+_FIGURE_LINKS = """SELECT ?obs ?p ?whole WHERE {
+  VALUES ?p { eco:partOfFigure eco:subsetOfFigure }
+  ?obs ?p ?whole FILTER(isIRI(?obs) && isIRI(?whole))
+}"""
+_TERM_LABELS = """SELECT ?t ?l WHERE {
+  ?t skos:prefLabel ?l FILTER(isIRI(?t) && (langMatches(lang(?l), "en") || langMatches(lang(?l), "zh")))
 }"""
 _SUPERCLASSES = "SELECT DISTINCT ?c ?sup WHERE { ?c rdfs:subClassOf+ ?sup FILTER(isIRI(?c) && isIRI(?sup)) }"
 _DERIVED = """SELECT DISTINCT ?s ?section WHERE {
@@ -200,8 +222,13 @@ def project(
     networkx.MultiDiGraph
         Node attributes ``label``, ``label_zh``, ``kind``, ``classes``,
         ``unnamed``, ``sources``, ``figures`` (plus ``scheme`` for concepts and
-        ``url`` where given); edge attributes ``predicate``, ``kind``,
-        ``sources`` (edge key = ``kind``); graph attribute ``sections``.
+        ``url`` where given), and where the data has them ``names`` (every
+        name, ``[lang, text]`` pairs), ``descriptions`` (``[lang, text]`` pairs
+        of what the sources say of it) and ``dates`` (property local name to
+        lexical value); edge attributes ``predicate``, ``kind``, ``sources``
+        (edge key = ``kind``); graph attributes ``sections`` and ``terms``
+        (English and Chinese labels of the indicators, units and qualifiers
+        that figures use).
     """
     if ontology is None:
         from ecograph.rdf.loading import load_ontology
@@ -256,7 +283,48 @@ def project(
 
     _fold_posts(graph, store, edges, former)
     _fold_figures(graph, store)
+    _add_profile_texts(graph, stores)
+    used = {f[k] for _, a in graph.nodes(data=True) for f in a["figures"] for k in FIGURE_TERMS if f.get(k)}
+    graph.graph["terms"] = _term_labels(stores, used)
     return graph
+
+
+def _add_profile_texts(graph: nx.MultiDiGraph, stores: Iterable[ox.Store]) -> None:
+    """Attach every name, description and date a node has, each list sorted for stable output."""
+    found: dict[str, dict[str, set[tuple[str, str]]]] = defaultdict(lambda: defaultdict(set))
+    for source in stores:
+        for query, key in ((_NAMES, "names"), (_DESCRIPTIONS, "descriptions")):
+            for row in _select(source, query):
+                if row["s"].value in graph:
+                    found[row["s"].value][key].add((row["l"].language or "", row["l"].value))
+        for row in _select(source, _DATES):
+            if row["s"].value in graph:
+                found[row["s"].value]["dates"].add((local_name(row["p"].value), row["d"].value))
+    for iri, texts in found.items():
+        attrs = graph.nodes[iri]
+        for key in ("names", "descriptions"):
+            if texts.get(key):
+                attrs[key] = [list(pair) for pair in sorted(texts[key])]
+        if texts.get("dates"):
+            attrs["dates"] = {prop: min(v for p, v in texts["dates"] if p == prop) for prop, _ in sorted(texts["dates"])}
+
+
+FIGURE_TERMS = ("indicator", "unit", "qualifier", "growth_qualifier")
+"""The keys of a figure whose values are vocabulary terms (the graph attribute ``terms`` labels them)."""
+
+
+def _term_labels(stores: Iterable[ox.Store], used: set[str]) -> dict[str, dict[str, str]]:
+    """English and Chinese labels of the terms that describe figures (the smallest label per language)."""
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    for source in stores:
+        for row in _select(source, _TERM_LABELS):
+            if row["t"].value not in used:
+                continue
+            lang = "zh" if row["l"].language.lower().startswith("zh") else "en"
+            current = labels[row["t"].value].get(lang)
+            if current is None or row["l"].value < current:
+                labels[row["t"].value][lang] = row["l"].value
+    return dict(sorted(labels.items()))
 
 
 def _types(
@@ -384,10 +452,17 @@ def _fold_figures(graph: nx.MultiDiGraph, store: ox.Store) -> None:
                 "growth_qualifier": _iri(row["gq"]),
                 "area": _iri(row["area"]),
                 "source": "",
+                "part_of": "",
+                "subset_of": "",
             },
         )
         if row["section"] is not None and (not figure["source"] or row["section"].value < figure["source"]):
             figure["source"] = row["section"].value
+    wholes = {(row["obs"].value, local_name(row["p"].value)): row["whole"].value for row in _select(store, _FIGURE_LINKS)}
+    for by_obs in figures.values():
+        for obs, figure in by_obs.items():
+            figure["part_of"] = wholes.get((obs, "partOfFigure"), "")
+            figure["subset_of"] = wholes.get((obs, "subsetOfFigure"), "")
     for subject, by_obs in figures.items():
         graph.nodes[subject]["figures"] = sorted(
             by_obs.values(), key=lambda f: (f["indicator"], str(f["year"]), f["area"], f["iri"])

@@ -17,7 +17,7 @@ from ecograph.errors import EcographError, InputError
 from ecograph.paths import build_dir
 from ecograph.rdf.export import ExportFormat, export
 from ecograph.rdf.loading import data_files, load_dataset, load_ontology, ontology_files
-from ecograph.rdf.namespaces import PREFIXES
+from ecograph.rdf.namespaces import INFERRED_GRAPH_IRI, PREFIXES
 from ecograph.rdf.terms import XSD_STRING, curie
 from ecograph.safe_text import xml_safe_term
 from ecograph.sparql.catalogue import (
@@ -71,6 +71,7 @@ GRAPH_FORMATS: dict[str, ExportFormat] = {
 
 INFERRED_FILE = "ecograph-inferred.trig"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+INFERRED_GRAPH = ox.NamedNode(INFERRED_GRAPH_IRI)
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 if TYPE_CHECKING:  # pandas is an optional extra

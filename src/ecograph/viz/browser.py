@@ -25,6 +25,9 @@ CHROMIUM_FLAGS = (
     "--disable-default-apps",
     "--disable-extensions",
     "--no-default-browser-check",
+    # WebGL without a GPU: SwiftShader, which Chromium only uses when asked to.
+    "--enable-unsafe-swiftshader",
+    "--use-angle=swiftshader",
 )
 WINDOW = (960, 640)
 """Window size of screenshots: small enough for a PNG of well under 150 KB."""
@@ -100,14 +103,14 @@ def wait_ready(driver: Any, timeout: float = 60.0) -> float:
     Returns
     -------
     float
-        Milliseconds from the start of the page script to the first drawing.
+        Milliseconds from navigation start to the first drawn frame (``stats().firstFrameMs``).
     """
     from selenium.webdriver.support.ui import WebDriverWait
 
     WebDriverWait(driver, timeout).until(
-        lambda d: d.execute_script("return !!(window.ecograph && window.ecograph.ready)")
+        lambda d: d.execute_script("return !!(window.ecographPage && window.ecographPage.ready)")
     )
-    return float(driver.execute_script("return window.ecograph.readyMs"))
+    return float(driver.execute_script("return window.ecographPage.stats().firstFrameMs"))
 
 
 def screenshot_page(page: Path, png: Path, window: tuple[int, int] = WINDOW) -> Path:

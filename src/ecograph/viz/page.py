@@ -16,12 +16,31 @@ from ecograph.errors import EcographError
 from ecograph.utils import atomic_write
 from ecograph.viz.scene import DEFAULT_MAX_NODES, Scene, build_scene
 
-__all__ = ["VIRTUOUS_CIRCLE", "PageReport", "build_page", "render_page", "write_page", "safe_json", "vis_network_js"]
+__all__ = [
+    "DEFAULT_RENDERER",
+    "RENDERERS",
+    "VIRTUOUS_CIRCLE",
+    "PageReport",
+    "build_page",
+    "render_page",
+    "write_page",
+    "safe_json",
+    "vendored_js",
+    "vis_network_js",
+]
+
+RENDERERS = ("sigma", "vis")
+DEFAULT_RENDERER = "sigma"
+"""WebGL (sigma.js + graphology): the one that draws 10^5 nodes; ``vis`` is vis-network on a canvas."""
 
 VIRTUOUS_CIRCLE = "virtuous-circle"
 """The chain every page highlights: graduates of an incubator that founded spaces themselves."""
 
 _JSON_ESCAPES: dict[str, str | int | None] = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+# Bidirectional controls (U+202E and kin) reorder the text after them, so a label could pose as
+# another text in the panel, a chart or a canvas label; the page shows each as its visible code.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_JSON_ESCAPES.update({c: f"[U+{ord(c):04X}]" for c in BIDI_CONTROLS})
 
 
 @dataclass
@@ -35,17 +54,23 @@ class PageReport:
     size : int
         Its size in bytes.
     nodes, edges : int
-        Drawn nodes and edges (super-nodes when aggregated).
+        Nodes and edges in the page (when aggregated it opens on communities and draws these on drill-down).
     graph_nodes, graph_edges : int
         Nodes and edges of the graph (or neighbourhood) that was drawn.
     aggregated : bool
-        Whether the page shows one node per class.
+        Whether the page opens on one node per Louvain community.
     size_measure : str
         What node sizes show.
     chains : dict
         Highlighted chain name to its number of member nodes.
     screenshot : Path or None
         The PNG taken of the page, when asked for.
+    renderer : str
+        ``"sigma"`` or ``"vis"``.
+    communities : int
+        Communities the aggregated page opens on (0 when not aggregated).
+    layout_seconds : float
+        Time the layout took (ForceAtlas2 and overlap removal; Louvain too when aggregated).
     """
 
     path: Path
@@ -58,6 +83,9 @@ class PageReport:
     size_measure: str
     chains: dict[str, int] = field(default_factory=dict)
     screenshot: Path | None = None
+    renderer: str = DEFAULT_RENDERER
+    communities: int = 0
+    layout_seconds: float = 0.0
 
 
 def safe_json(data: Any) -> str:
@@ -65,6 +93,8 @@ def safe_json(data: Any) -> str:
 
     ``<``, ``>``, ``&`` and the line separators U+2028/U+2029 are written as
     ``\\uXXXX`` escapes, so no string in the data can close the element or open a comment.
+    Bidirectional controls (``BIDI_CONTROLS``) become their visible code, ``[U+202E]``, so no
+    text shown from the data can reverse itself or what follows it.
 
     Parameters
     ----------
@@ -80,6 +110,8 @@ def safe_json(data: Any) -> str:
     --------
     >>> safe_json({"label": "</script><b>&"})
     '{"label":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+    >>> safe_json(["\\u202eexe.pdf"])
+    '["[U+202E]exe.pdf"]'
     """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return text.translate(str.maketrans(_JSON_ESCAPES))
@@ -109,6 +141,30 @@ def vis_network_js() -> str:
     return found[-1].read_text(encoding="utf-8")
 
 
+VENDORED = {
+    "sigma": "sigma/dist/sigma.min.js",
+    "graphology": "graphology/dist/graphology.umd.min.js",
+    "echarts": "echarts/dist/echarts.common.min.js",
+}
+"""Front-end libraries vendored from npm by ``scripts/vendor-page-libs.sh`` (pinned, hash-checked)."""
+
+
+def vendored_js(name: str) -> str | None:
+    """Return a vendored library's script, or None when ``scripts/setup.sh`` has not fetched it.
+
+    Parameters
+    ----------
+    name : str
+        ``"sigma"``, ``"graphology"`` or ``"echarts"``.
+
+    Returns
+    -------
+    str or None
+    """
+    path = Path(__file__).resolve().parents[1] / "vendor" / "node" / VENDORED[name]
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
 def _template(name: str) -> str:
     return resources.files("ecograph.viz").joinpath("templates", name).read_text(encoding="utf-8")
 
@@ -124,33 +180,26 @@ def _sha256(code: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def _network(scene: Scene) -> tuple[list, list, str]:
-    """Fill a pyvis Network in one go and return its nodes, edges and vis options."""
-    from pyvis.network import Network
-
-    net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
-    # pyvis's add_node scans a list per call (quadratic); set the collected items at once.
-    net.nodes = scene.nodes
-    net.edges = scene.edges
-    net.node_ids = [n["id"] for n in scene.nodes]
-    net.node_map = {n["id"]: n for n in scene.nodes}
-    net.toggle_physics(False)
-    nodes, edges, _, _, _, options_json = net.get_network_data()
-    options = json.loads(options_json)
-    options.pop("configure", None)
-    options["edges"] = {
-        "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-        "smooth": False,
-        "font": {"size": 10, "align": "middle"},
-    }
-    options["nodes"] = {"font": {"size": 12, "face": "system-ui, sans-serif"}}
-    options["interaction"] = {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": len(edges) > 3000}
-    options["layout"] = {"improvedLayout": False, "randomSeed": 7}
-    options["physics"] = {"enabled": False}
-    return nodes, edges, safe_json(options)
+def _scripts(renderer: str) -> list[tuple[str, str]]:
+    """The page's scripts in load order: libraries, then the page's own (named for error messages)."""
+    if renderer == "sigma":
+        missing = [n for n in ("graphology", "sigma") if vendored_js(n) is None]
+        if missing:
+            raise EcographError(
+                f"--renderer sigma needs {' and '.join(missing)}, vendored by scripts/setup.sh "
+                "(scripts/vendor-page-libs.sh, needs npm); or use --renderer vis"
+            )
+        libs = [("graphology", vendored_js("graphology") or ""), ("sigma", vendored_js("sigma") or "")]
+    else:
+        libs = [("vis-network", vis_network_js())]
+    charts = vendored_js("echarts")
+    if charts is not None:
+        libs.append(("echarts", charts))
+    own = [(name, _template(name)) for name in (f"renderer-{renderer}.js", "figures-view.js", "analysts-page.js")]
+    return [(name, _inline_script(code, name)) for name, code in libs + own]
 
 
-def render_page(scene: Scene, *, title: str = "ecograph") -> str:
+def render_page(scene: Scene, *, title: str = "ecograph", renderer: str = DEFAULT_RENDERER) -> str:
     """Return the HTML page of a scene.
 
     Parameters
@@ -159,6 +208,8 @@ def render_page(scene: Scene, *, title: str = "ecograph") -> str:
         What to draw (see :func:`ecograph.viz.build_scene`).
     title : str
         The page title.
+    renderer : str
+        ``"sigma"`` (WebGL, sigma.js + graphology) or ``"vis"`` (vis-network, canvas).
 
     Returns
     -------
@@ -169,16 +220,15 @@ def render_page(scene: Scene, *, title: str = "ecograph") -> str:
 
     from ecograph import __version__
 
-    nodes, edges, options = _network(scene)
+    if renderer not in RENDERERS:
+        raise EcographError(f"--renderer must be one of {', '.join(RENDERERS)}, not {renderer!r}")
+    scripts = _scripts(renderer)
     payload = scene.payload()
-    payload["nodes"], payload["edges"] = nodes, edges
-    payload["meta"] = {**scene.meta, "title": title}
-    vis_js = _inline_script(vis_network_js(), "vis-network")
-    page_js = _inline_script(_template("analysts-page.js"), "analysts-page.js")
-    # Only these two scripts may run; anything injected would be refused by the browser.
+    payload["meta"] = {**scene.meta, "title": title, "renderer": renderer, "charts": vendored_js("echarts") is not None}
+    # Only these scripts may run; anything injected would be refused by the browser.
     csp = (
         "default-src 'none'; "
-        f"script-src {_sha256(vis_js)} {_sha256(page_js)}; "
+        f"script-src {' '.join(_sha256(code) for _, code in scripts)}; "
         "style-src 'unsafe-inline'; img-src data:; font-src data:; "
         "connect-src 'none'; base-uri 'none'; form-action 'none'"
     )
@@ -189,9 +239,7 @@ def render_page(scene: Scene, *, title: str = "ecograph") -> str:
         csp=csp,
         css=_template("analysts-page.css"),
         payload=safe_json(payload),
-        options=options,
-        vis_js=vis_js,
-        page_js=page_js,
+        scripts=[code for _, code in scripts],
     )
 
 
@@ -205,6 +253,8 @@ def build_page(
     measure: str = "PageRank",
     max_nodes: int = DEFAULT_MAX_NODES,
     title: str = "ecograph",
+    renderer: str = DEFAULT_RENDERER,
+    highlight: list[str] | None = None,
 ) -> tuple[str, Scene]:
     """Return the page of a networkx graph and the scene it draws.
 
@@ -212,10 +262,12 @@ def build_page(
     ----------
     graph : networkx.MultiDiGraph
         A projection of the graph (see :func:`ecograph.network.projection.project`).
-    focus, hops, chains, centrality, measure, max_nodes
+    focus, hops, chains, highlight, centrality, measure, max_nodes
         As for :func:`ecograph.viz.build_scene`.
     title : str
         The page title.
+    renderer : str
+        ``"sigma"`` (default) or ``"vis"``.
 
     Returns
     -------
@@ -223,9 +275,16 @@ def build_page(
         ``(html, scene)``.
     """
     scene = build_scene(
-        graph, focus=focus, hops=hops, chains=chains, centrality=centrality, measure=measure, max_nodes=max_nodes
+        graph,
+        focus=focus,
+        hops=hops,
+        chains=chains,
+        highlight=highlight,
+        centrality=centrality,
+        measure=measure,
+        max_nodes=max_nodes,
     )
-    return render_page(scene, title=title), scene
+    return render_page(scene, title=title, renderer=renderer), scene
 
 
 def _load_projection() -> nx.MultiDiGraph:
@@ -235,20 +294,19 @@ def _load_projection() -> nx.MultiDiGraph:
 
 
 def _chains(graph: nx.MultiDiGraph, wanted: list[str]) -> dict[str, list]:
-    """Instances of each wanted chain; an unknown name is the chains module's error."""
+    """Instances of every declared chain, the wanted ones first; an unknown name is the chains module's error."""
     from ecograph.network.chains import find_chains, load_chains
 
     declared = load_chains()
-    found: dict[str, list] = {}
     for name in wanted:
-        found.update(find_chains(graph, name, chains=declared))
-    return found
+        if name not in declared:
+            find_chains(graph, name, chains=declared)  # raises the error that lists the known chains
+    found = find_chains(graph, chains=declared)
+    return {name: found[name] for name in [*wanted, *(n for n in declared if n not in wanted)]}
 
 
-def _pagerank(graph: nx.MultiDiGraph, max_nodes: int) -> dict[Any, float] | None:
-    """PageRank of the actors when the graph is drawn node by node (an aggregated page sizes by count)."""
-    if graph.number_of_nodes() > max_nodes:
-        return None
+def _pagerank(graph: nx.MultiDiGraph) -> dict[Any, float]:
+    """PageRank of the actors: node sizes and which labels come first."""
     from ecograph.network.analysis import pagerank
 
     return pagerank(graph)
@@ -263,6 +321,7 @@ def write_page(
     max_nodes: int = DEFAULT_MAX_NODES,
     graph: nx.MultiDiGraph | None = None,
     screenshot: Path | None = None,
+    renderer: str = DEFAULT_RENDERER,
 ) -> PageReport:
     """Draw the project's graph (or ``graph``) into one HTML file.
 
@@ -277,11 +336,13 @@ def write_page(
     chain : list of str, optional
         Chains to highlight besides the virtuous circle.
     max_nodes : int
-        Above this many nodes, draw one super-node per class.
+        Above this many nodes, open on one node per Louvain community.
     graph : networkx.MultiDiGraph, optional
         Draw this projection instead of loading the project's data.
     screenshot : Path, optional
         Also open the page in headless Chromium and save a PNG here.
+    renderer : str
+        ``"sigma"`` (WebGL, default) or ``"vis"`` (vis-network).
 
     Returns
     -------
@@ -295,16 +356,18 @@ def write_page(
         graph = _load_projection()
     wanted = [VIRTUOUS_CIRCLE] + [c for c in chain or () if c != VIRTUOUS_CIRCLE]
     chains = _chains(graph, wanted)
-    centrality = _pagerank(graph, max_nodes)
+    centrality = _pagerank(graph)
     html, scene = build_page(
         graph,
         focus=focus,
         hops=hops,
         chains=chains,
+        highlight=wanted,
         centrality=centrality,
-        measure="PageRank" if centrality is not None else "degree",
+        measure="PageRank",
         max_nodes=max_nodes,
         title="ecograph" if focus is None else f"ecograph: {focus}",
+        renderer=renderer,
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out, html.encode("utf-8"))
@@ -316,12 +379,15 @@ def write_page(
     return PageReport(
         path=out,
         size=out.stat().st_size,
-        nodes=len(scene.nodes),
-        edges=len(scene.edges),
+        nodes=scene.node_count,
+        edges=scene.edge_count,
         graph_nodes=scene.meta["graphNodes"],
         graph_edges=scene.meta["graphEdges"],
         aggregated=scene.meta["aggregated"],
         size_measure=scene.meta["sizeMeasure"],
-        chains={c["name"]: len(c["members"]) for c in scene.chains},
+        chains={c["name"]: len(c["members"]) for c in scene.chains if c["highlight"]},
         screenshot=shot,
+        renderer=renderer,
+        communities=len(scene.communities.get("groups", ())),
+        layout_seconds=scene.timings.get("layout", 0.0),
     )
