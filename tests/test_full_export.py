@@ -66,9 +66,12 @@ def test_ontology_and_vocabularies_sit_in_graphs_of_their_own(alone: ox.Store) -
     yuan = ox.NamedNode("https://w3id.org/ecograph/concept/unit-yuan")
     assert any(t.subject == yuan for t in vocabularies) and not any(t.subject == yuan for t in ontology)
     assert graph_of(alone, "ontology-analysis")
+    source = ox.NamedNode("http://purl.org/dc/terms/source")
     derived = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
     for name in ("ontology", "vocabularies", "ontology-analysis"):
-        assert list(alone.quads_for_pattern(ox.NamedNode(ECOG + name), derived, None, ox.DefaultGraph())), name
+        assert list(alone.quads_for_pattern(ox.NamedNode(ECOG + name), source, None, ox.DefaultGraph())), name
+        # prov:wasDerivedFrom means evidence (a fact's source section) and nothing else
+        assert not list(alone.quads_for_pattern(ox.NamedNode(ECOG + name), derived, None, None)), name
     # the facts keep their section graphs, and the ontology is not in the default graph
     assert graph_of(alone, "latest-progress-s7")
     assert not list(alone.quads_for_pattern(None, rdf_type, owl, ox.DefaultGraph()))

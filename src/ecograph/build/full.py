@@ -28,7 +28,8 @@ _ECOG = PREFIXES["ecog"]
 _NAMED = {"ecograph": "ontology", "vocabularies": "vocabularies"}
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _OWL_ONTOLOGY = ox.NamedNode("http://www.w3.org/2002/07/owl#Ontology")
-_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+# Document lineage, as for the report and its sources: prov:wasDerivedFrom is kept for evidence alone.
+_SOURCE = ox.NamedNode("http://purl.org/dc/terms/source")
 _TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
 
 
@@ -56,7 +57,7 @@ def ontology_quads(files: Iterable[Path] | None = None) -> Iterator[ox.Quad]:
     ------
     pyoxigraph.Quad
         The file's triples in :func:`ontology_graph`; in the default graph, that graph
-        ``prov:wasDerivedFrom`` the ontology the file declares (the ecograph ontology when it
+        has ``dcterms:source`` the ontology the file declares (the ecograph ontology when it
         declares none) and its ``dcterms:title``.
     """
     for path in ontology_files() if files is None else files:
@@ -67,7 +68,7 @@ def ontology_quads(files: Iterable[Path] | None = None) -> Iterator[ox.Quad]:
                 declared.append(triple.subject)
             yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
         for ontology in declared or [ox.NamedNode(ONTOLOGY_IRI)]:
-            yield ox.Quad(graph, _DERIVED, ontology, ox.DefaultGraph())
+            yield ox.Quad(graph, _SOURCE, ontology, ox.DefaultGraph())
         yield ox.Quad(graph, _TITLE, ox.Literal(f"the statements of {path.name}", language="en"), ox.DefaultGraph())
 
 
