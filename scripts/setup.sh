@@ -12,6 +12,8 @@ command -v rapper >/dev/null 2>&1 || missing+=(raptor2-utils)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+# javac: tests/test_owl.py runs the OWL API's OWL 2 DL profile checker as a Java source file.
+command -v javac >/dev/null 2>&1 || missing+=(default-jdk-headless)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v virtuoso-t >/dev/null 2>&1 || missing+=(virtuoso-opensource)
 command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q . || missing+=(fonts-wqy-microhei)

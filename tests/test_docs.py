@@ -87,3 +87,44 @@ def test_every_command_and_option_is_in_the_command_reference(command: str, opti
 def test_the_command_reference_documents_only_commands_that_exist():
     sections = [s.split("\n", 1)[0].strip() for s in CLI_DOC.split("\n## ")[1:]]
     assert sections == [f"ecograph {name}" for name, _ in COMMANDS]
+
+
+def _sparql_examples(doc: Path) -> list[str]:
+    """The ```sparql blocks of a document, unindented, with the project's prefixes they do not declare."""
+    from ecograph.rdf.namespaces import PREFIXES
+
+    text = doc.read_text(encoding="utf-8")
+    blocks = []
+    for indent, body in re.findall(r"^( *)```sparql\n(.*?)^\1```", text, re.S | re.M):
+        query = "\n".join(line[len(indent):] for line in body.splitlines())
+        head = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if f"PREFIX {p}:" not in query)
+        blocks.append(head + query)
+    return blocks
+
+
+@pytest.fixture(scope="module")
+def asserted_store():
+    from ecograph.sparql.query import default_store
+
+    return default_store(inferred=False)
+
+
+def _answer(store, query: str) -> list[tuple[str, ...]]:
+    return [tuple(term.value for term in row) for row in store.query(query, use_default_graph_as_union=True)]
+
+
+def test_readmes_first_query_shows_the_language_tag_and_gyear_idioms_and_answers(asserted_store):
+    first = _sparql_examples(REPO / "README.md")[0]
+    assert '"HUIBO"@en' in first and '"2017"^^xsd:gYear' in first
+    assert ("https://w3id.org/ecograph/concept/indicator-investment-total", "150000000") in _answer(asserted_store, first)
+
+
+def test_the_modelling_guides_examples_answer_with_the_sources_facts(asserted_store):
+    ecod = "https://w3id.org/ecograph/id/"
+    idioms, evidence, groups, investment, total = _sparql_examples(REPO / "docs" / "modelling.md")
+    assert _answer(asserted_store, idioms) == _answer(asserted_store, _sparql_examples(REPO / "README.md")[0])
+    assert [row[0] for row in _answer(asserted_store, evidence)] == [ecod + "source-latest-progress-s7"]
+    assert sorted(_answer(asserted_store, groups)) == [(ecod + "alibaba", "30"), (ecod + "zbj", "20")]  # zbj: over 20
+    companies = {row[0].removeprefix(ecod) for row in _answer(asserted_store, investment)}
+    assert {"huibo", "flowerplus", "liulishuo", "qichacha"} <= companies and len(companies) == 9
+    assert _answer(asserted_store, total) == [("207", "true")]  # a lower bound: "over 20" among the parts

@@ -222,7 +222,7 @@ FACTS = {
         """ecod:example-robotics a eco:PrivateEnterprise ; org:classification ecoc:category-private-enterprise ;
         rdfs:label "Example Robotics Co."@en , "示例机器人公司"@zh ; skos:altLabel "ExRobo"@en , "示例机器人"@zh ;
         eco:inSector ecoc:sector-industrial-robots , ecoc:sector-example-service-robotics ;
-        schema:foundingDate "2015-03-01"^^xsd:date ; schema:url <https://www.example.com> ;
+        eco:foundingYear "2015"^^xsd:gYear ; schema:foundingDate "2015-03-01"^^xsd:date ; schema:url <https://www.example.com> ;
         prov:wasDerivedFrom ?section""",
     ),
     "spaces": (
@@ -234,13 +234,13 @@ FACTS = {
     "founding": (
         2,
         """ecod:example-robotics-spaces schema:founder ecod:example-robotics ;
-        schema:foundingDate "2018-06-01"^^xsd:date""",
+        eco:foundingYear "2018"^^xsd:gYear ; schema:foundingDate "2018-06-01"^^xsd:date""",
     ),
     "events": (
         3,
         """ecod:example-forum-2019 a eco:ForumEdition ; schema:superEvent ecod:example-forum ;
-        schema:startDate "2019-10-08"^^xsd:date ; schema:endDate "2019-10-10"^^xsd:date ;
-        schema:location ecod:example-convention-hall ; schema:about ?theme ; schema:contactPoint ?contact .
+        eco:eventYear "2019"^^xsd:gYear ; schema:startDate "2019-10-08"^^xsd:date ; schema:endDate "2019-10-10"^^xsd:date ;
+        schema:location ecod:example-convention-hall ; eco:theme ?theme ; schema:contactPoint ?contact .
         ?theme skos:prefLabel "Examples of innovation"@en .
         ?contact schema:telephone "+86-10-0000-0000" ; schema:email "info@example.org" .""",
     ),
@@ -458,6 +458,7 @@ def test_workbook_with_several_tables_and_typed_cells(home: Path):
     assert select(store, "SELECT ?d WHERE { GRAPH ?g { ecod:example-session schema:startDate ?d } }") == {
         ("2018-10-29",)
     }
+    assert select(store, "SELECT ?y WHERE { GRAPH ?g { ecod:example-session eco:eventYear ?y } }") == {("2018",)}
 
 
 def test_a_file_that_is_not_a_workbook_is_unreadable(home: Path):

@@ -121,9 +121,11 @@ def test_network_brands_and_their_reach(store):
 
 
 def test_alibaba_spaces(store):
-    assert Decimal(figure(store, "indicator-spaces-operated", "alibaba")["value"]) == 30
-    assert Decimal(figure(store, "indicator-cities-covered", "alibaba")["value"]) == 25
-    served = figure(store, "indicator-enterprises-served", "alibaba")
+    # Figures about the spaces Alibaba built are about the group of spaces (eco:SpaceGroup).
+    assert values(store, "SELECT ?x WHERE { ecod:alibaba-spaces a eco:SpaceGroup ; schema:founder ?x }") == {ID + "alibaba"}
+    assert Decimal(figure(store, "indicator-spaces-operated", "alibaba-spaces")["value"]) == 30
+    assert Decimal(figure(store, "indicator-cities-covered", "alibaba-spaces")["value"]) == 25
+    served = figure(store, "indicator-enterprises-served", "alibaba-spaces")
     assert (Decimal(served["value"]), served["qualifier"]) == (500, "more-than")
     assert values(store, "SELECT ?x WHERE { ecod:alibaba eco:offersService ?s . ?s rdfs:label ?x }") == {"Alibaba Cloud"}
 
@@ -151,6 +153,9 @@ def test_graduates_that_found_spaces(store):
         "VALUES ?c { eco:MakerSpace eco:Incubator eco:SpaceGroup eco:SpaceNetwork } ?space a ?c }",
     )
     assert short(graduates) == {"zbj", "iflytek", "daan-gene", "enjoyor"}
+    zbj_spaces = figure(store, "indicator-spaces-operated", "zbj-spaces")  # about the group, not about zbj
+    assert (Decimal(zbj_spaces["value"]), zbj_spaces["qualifier"], zbj_spaces["year"]) == (20, "over", "2018")
+    assert select(store, "SELECT ?o WHERE { ?o eco:refSubject ecod:zbj }") == []
     assert values(store, "SELECT ?x WHERE { ?s schema:founder ecod:iflytek ; rdfs:label ?x }") == {"Particle Space"}
 
 
@@ -197,6 +202,9 @@ def test_incubation_pairs_and_figures(store):
     assert Decimal(figure(store, "indicator-financing-rounds-in-a-year", "flowerplus")["value"]) == 4
     cultivated = short(values(store, "SELECT ?x WHERE { ?x eco:incubatedBy ecod:spaces-that-cultivated-section-7-companies ; eco:attractedInvestment true }"))
     assert cultivated == {"liulishuo", "qichacha", "vipmro", "autocloudpro", "eleme", "no1-food-delivery", "zib"}
+    # One pattern for "attracted investment": HUIBO (an amount) and Flowerplus (rounds) carry the flag too.
+    attracted = short(values(store, "SELECT ?x WHERE { ?x eco:attractedInvestment true }"))
+    assert attracted == cultivated | {"huibo", "flowerplus"}
     assert short(values(store, "SELECT ?x WHERE { ?s schema:founder ?x ; eco:followsModel ecoc:model-employee-entrepreneurship }")) == {
         "haier-group",
         "simcere",
@@ -220,6 +228,9 @@ def test_report_and_publisher(store):
             "parent": ID + "most",
         }
     ]
+    # Document lineage is dcterms:source; prov:wasDerivedFrom is only ever evidence (a section).
+    assert short(values(store, "SELECT ?x WHERE { ecod:source-latest-progress dcterms:source ?x }")) == {"report-2018-entrepreneurship-incubation"}
+    assert select(store, "SELECT ?x WHERE { ?s prov:wasDerivedFrom ?x FILTER NOT EXISTS { ?x a eco:SourceSection } }") == []
     assert short(values(store, "SELECT ?x WHERE { ecod:mass-entrepreneurship-and-innovation eco:implements ?x }")) == {
         "innovation-driven-development-strategy"
     }
@@ -234,7 +245,8 @@ def test_forum_founders_chair_and_founding_year(store):
         "most",
         "shanghai-municipal-peoples-government",
     }
-    assert values(store, "SELECT ?x WHERE { ecod:pujiang-innovation-forum schema:foundingDate ?x }") == {"2008"}
+    # The founding year is eco:foundingYear (xsd:gYear); schema:foundingDate is kept for exact days.
+    assert values(store, "SELECT ?x WHERE { ecod:pujiang-innovation-forum eco:foundingYear \"2008\"^^xsd:gYear BIND(1 AS ?x) }") == {"1"}
     chair = select(
         store,
         "SELECT ?name ?title WHERE { ?post org:postIn ecod:pujiang-innovation-forum ; org:role ecoc:role-chairman ; "
@@ -248,7 +260,7 @@ def test_forum_themes_by_year(store):
     rows = select(
         store,
         "SELECT ?year ?theme WHERE { ?e schema:superEvent ecod:pujiang-innovation-forum ; a eco:ForumEdition ; "
-        "schema:startDate ?d ; schema:about ?t . ?t skos:prefLabel ?theme BIND(SUBSTR(STR(?d), 1, 4) AS ?year) }",
+        "eco:eventYear ?d ; eco:theme ?t . ?t skos:prefLabel ?theme BIND(STR(?d) AS ?year) }",
     )
     themes = {r["year"]: r["theme"] for r in rows}
     assert len(themes) == 11
@@ -258,6 +270,15 @@ def test_forum_themes_by_year(store):
     assert themes["2016"] == "Two-wheel Drive: S&T Innovation and Institutional Innovation"
     assert themes["2017"] == "Global Science and Technology Innovation Hubs: Patterns and Prospects"
     assert themes["2018"] == "Innovation-driven Development and Supply-side Structural Reform in a New Age"
+    # One datatype per kind of date: every edition's year is an xsd:gYear, exact days are xsd:date.
+    kinds = select(
+        store,
+        "SELECT DISTINCT ?p (DATATYPE(?d) AS ?t) WHERE { ?e a eco:ForumEdition . "
+        "VALUES ?p { eco:eventYear schema:startDate schema:endDate } ?e ?p ?d }",
+    )
+    assert {(r["p"].rsplit("/", 1)[-1].rsplit("#", 1)[-1], r["t"].rsplit("#", 1)[-1]) for r in kinds} == {
+        ("eventYear", "gYear"), ("startDate", "date"), ("endDate", "date")
+    }
 
 
 def test_forum_2018_basic_information_and_programme(store):
@@ -301,6 +322,17 @@ def test_every_fact_about_the_world_has_a_section(store):
     assert in_default == []
 
 
+def test_sections_are_told_apart_by_label(store):
+    # Section numbers 1-3 exist in both documents; the labels name the document.
+    rows = select(store, "SELECT ?label WHERE { ?s a eco:SourceSection ; eco:sectionNumber \"1\" ; rdfs:label ?label }")
+    assert {r["label"] for r in rows} == {
+        "Latest Progress of Mass Entrepreneurship and Mass Innovation in China, section 1",
+        "An Introduction to Pujiang Innovation Forum, section 1",
+    }
+    labels = [r["l"] for r in select(store, "SELECT ?l WHERE { ?s a eco:SourceSection ; rdfs:label ?l }")]
+    assert len(labels) == len(set(labels)) == 11
+
+
 def test_evidence_of_one_triple(store):
     rows = ox_query_rows(
         store,
@@ -327,7 +359,9 @@ EDITORIAL_LABELS = {
     "Contact of the 2018 Pujiang Innovation Forum",
     "building an innovation-oriented country",
     "National statistics of makers' spaces",
-    "Figures about single organisations, space networks and forums",
+    "Figures about single organisations, space networks, groups of spaces and forums",
+    "Figures about single organisations in one area",
+    "Figures about single organisations without a year",
     "ecograph: a knowledge graph of the innovation ecosystem",
     "Makers' spaces in China in 2017 and the Pujiang Innovation Forum (seed document 000)",
     "Closing paragraphs (the Government Work Report of 2018 and the origin of the article)",
@@ -379,6 +413,9 @@ def test_every_name_in_the_graph_is_in_the_source(store):
     )
     # Editions are named like the source names the 2018 one ("2018 Pujiang Innovation Forum").
     editions = {f"{year} Pujiang Innovation Forum" for year in range(2008, 2019)}
-    invented = sorted(n for n in names - EDITORIAL_LABELS - editions if not _in_source(n, source_words))
+    # A section's label is its document's title and number ("..., section 1"); the title is checked.
+    sections = values(store, "SELECT ?x WHERE { ?s a eco:SourceSection ; rdfs:label ?x }")
+    assert len(sections) == 11
+    invented = sorted(n for n in names - EDITORIAL_LABELS - editions - sections if not _in_source(n, source_words))
     assert invented == []
     assert len(names) > 140

@@ -151,7 +151,7 @@ def test_organisations_of_each_class_carry_their_category(synth: Synth, cls: str
 
 def test_forums_and_observations_match_the_sidecar(synth: Synth) -> None:
     assert synth.count("?f a eco:Forum") == synth.expected["forums"] >= 1
-    assert synth.count("?e a eco:ForumEdition ; schema:superEvent/a eco:Forum ; schema:about ?theme") == (
+    assert synth.count("?e a eco:ForumEdition ; schema:superEvent/a eco:Forum ; eco:theme ?theme ; eco:eventYear ?year") == (
         synth.expected["forum_editions"]
     )
     assert synth.count("?s a eco:ForumSession ; schema:superEvent/a eco:ForumEdition") == synth.expected["forum_sessions"]

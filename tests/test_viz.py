@@ -206,6 +206,8 @@ def test_seed_page_holds_every_node_edge_figure_and_the_virtuous_circle(tmp_path
     iri = table["iris"]
     spaces = [f for f in rows if f["node"] == china and iri[f["indicator"]].endswith("indicator-makers-spaces")]
     assert [(f["value"], f["year"], f["growth"]) for f in spaces] == [(5739, "2017", 33)]
+    # The source gives China no Chinese name, so none is shown (issue 16).
+    assert not [name for lang, name in seed_graph.nodes[ECOD + "china"]["names"] if lang == "zh"]
     assert payload["terms"][iri[spaces[0]["growthQualifier"]]]["en"] == "over"
     assert payload["sections"][spaces[0]["source"]]["title"] in {s["title"] for s in seed_graph.graph["sections"].values()}
     assert len(rows) == sum(len(a["figures"]) for _, a in seed_graph.nodes(data=True))
@@ -234,7 +236,7 @@ def test_focus_on_a_label_draws_its_neighbourhood(seed_graph: nx.MultiDiGraph) -
 
 def test_viz_command_writes_the_page(tmp_path: Path, seed_graph: nx.MultiDiGraph) -> None:
     out = tmp_path / "page.html"
-    result = CliRunner().invoke(app, ["viz", "--out", str(out), "--focus", "上海", "--hops", "1", "--renderer", "vis"])
+    result = CliRunner().invoke(app, ["viz", "--out", str(out), "--focus", "Shanghai", "--hops", "1", "--renderer", "vis"])
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 0
     assert "nodes" in result.output and "vis" in result.output

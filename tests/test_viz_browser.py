@@ -136,7 +136,7 @@ def test_zooming_in_shows_more_labels_without_overlaps(driver: Any, seed_page: d
 
 
 @pytest.mark.parametrize(
-    ("query", "iri"), [("中国", ECOD + "china"), ("particle SPACE", ECOD + "particle-space"), ("北京", ECOD + "beijing")]
+    ("query", "iri"), [("huibo", ECOD + "huibo"), ("particle SPACE", ECOD + "particle-space"), ("BEIJING", ECOD + "beijing")]
 )
 def test_search_selects_and_focuses_a_node(driver: Any, seed_page: dict, seed_graph: nx.MultiDiGraph, query: str, iri: str) -> None:
     box = driver.find_element(By.ID, "search")
@@ -263,8 +263,9 @@ def test_vis_renderer_draws_and_searches_the_seed(driver: Any, seed_graph: nx.Mu
     assert first["renderer"] == "vis"
     assert (first["nodes"], first["edges"]) == (seed_graph.number_of_nodes(), seed_graph.number_of_edges())
     assert first["labelOverlaps"] == 0 and first["labelsShown"] >= 20
-    assert driver.execute_script("return window.ecographPage.search('中国')")[0] == ECOD + "china"
-    assert set(driver.execute_script("return window.ecographPage.highlighted()")) >= {ECOD + "china"}
+    # The source gives no Chinese names (issue 16); the hostile-label test searches Chinese text.
+    assert driver.execute_script("return window.ecographPage.search('Beijing')")[0] == ECOD + "beijing"
+    assert set(driver.execute_script("return window.ecographPage.highlighted()")) >= {ECOD + "beijing"}
     driver.execute_script("window.ecographPage.showTab('figures')")
     assert stats(driver)["charts"] >= 3
     assert console_errors(driver) == []

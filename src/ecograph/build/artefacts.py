@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 import types
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +21,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import DCTERMS, RDFS, SDO, SKOS
 
+from ecograph.build.concepts import concepts_html
 from ecograph.build.full import FULL_EXPORT, full_dataset
 from ecograph.errors import EcographError, ValidationFailed
 from ecograph.paths import build_dir, ontology_dir
@@ -79,7 +80,8 @@ class BuildReport:
     data, ontology : pyoxigraph.Store
         The same two apart, for steps that must tell them apart (the projection).
     inferred : list of pyoxigraph.Quad
-        The reasoner's output (empty when reasoning was skipped).
+        The reasoner's statements in the named graph ``ecog:inferred`` and that graph's PROV in the
+        default graph (empty when reasoning was skipped).
     """
 
     out_dir: Path
@@ -198,10 +200,6 @@ class _Steps:
         self.report.steps.append(StepResult(name, time.perf_counter() - start, "; ".join(result) or "ok"))
 
 
-def _as_quads(statements: Iterable[ox.Quad | ox.Triple]) -> list[ox.Quad]:
-    return [s if isinstance(s, ox.Quad) else ox.Quad(s.subject, s.predicate, s.object) for s in statements]
-
-
 _DISTINCT_TRIPLES = """SELECT (COUNT(*) AS ?n) WHERE {
     SELECT DISTINCT ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } }"""
 
@@ -305,8 +303,9 @@ def build(
         else:
             from ecograph.validation.reasoning import reason as run_reasoner
 
-            report.inferred = _as_quads(run_reasoner(store).inferred)
-            r.append(f"{len(report.inferred)} inferred statements")
+            reasoned = run_reasoner(store)
+            report.inferred = reasoned.quads(data)
+            r.append(f"{len(reasoned.inferred)} inferred statements")
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
@@ -334,6 +333,11 @@ def build(
             else:
                 r.append(f"skipped: no ontology/{MAIN_ONTOLOGY}")
                 report.notes.append(f"documentation skipped: no ontology/{MAIN_ONTOLOGY}")
+            # Every SKOS concept (vocabularies and data) beside the ontology page.
+            page = concepts_html(store).encode("utf-8")
+            (tmp / "ontology" / "concepts.html").write_bytes(page)
+            report.files.append(OutputFile("ontology/concepts.html", len(page), None))
+            r.append("ontology/concepts.html")
 
         os.chmod(tmp, 0o755)  # mkdtemp makes it private; the build is meant to be published
         _swap(tmp, out_dir)

@@ -153,7 +153,9 @@ class _Graph:
         """A source section, short ("section 7") with its title as tooltip."""
         full = self.link(section)
         numbers = [n.value for n in self.literals(section.value, _ECO + "sectionNumber")]
-        return Link(f"section {numbers[0]}" if numbers else full.text, full.iri, full.href, full.text)
+        # The label names the document too ("..., section 7"); the tooltip is the section's own title.
+        titles = [t.value for t in self.literals(section.value, _DCTERMS + "title")]
+        return Link(f"section {numbers[0]}" if numbers else full.text, full.iri, full.href, titles[0] if titles else full.text)
 
     def sources_of(self, quad: ox.Quad) -> tuple[list[Link], bool]:
         """The sections a statement is taken from (through its named graph), and whether it is inferred."""

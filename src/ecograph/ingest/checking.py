@@ -178,6 +178,9 @@ def _row_rules(row: Row, problems: list[Problem]) -> None:
     if kind == "statistics":
         if not v.get("area") and not v.get("subject"):
             problems.append(_problem(row, "area", None, "an area or a subject (the figure must be about something)", "missing"))
+        elif v.get("area") and not v.get("year"):
+            # Figures per area belong to Data Cube structures with a year dimension (IC-11).
+            problems.append(_problem(row, "year", None, "the year of a figure given for an area", "missing"))
         if v.get("growth_rate") is None:
             for col in ("growth_qualifier", "growth_compared_with"):
                 if v.get(col):

@@ -102,6 +102,11 @@ def _date(value: dt.date | str) -> ox.Literal:
     return ox.Literal(value, datatype=_n(str(XSD.gYear)))
 
 
+def _year(value: dt.date | str) -> ox.Literal:
+    """The year of a date or year cell, as xsd:gYear."""
+    return _date(str(value.year) if isinstance(value, dt.date) else value)
+
+
 def _number(value: Decimal) -> ox.Literal:
     if value == value.to_integral_value():
         return ox.Literal(str(int(value)), datatype=_n(str(XSD.integer)))
@@ -152,6 +157,12 @@ class _RowWriter:
         for alias in v.get("aliases") or []:
             self.add(s, SKOS.altLabel, _lang(alias))
 
+    def year_and_day(self, s: str, value: dt.date | str, year: object, day: object) -> None:
+        """A year always (xsd:gYear), the day too when the cell gives one (xsd:date): one datatype per property."""
+        self.add(s, year, _year(value))
+        if isinstance(value, dt.date):
+            self.add(s, day, _date(value))
+
     def concept(self, s: str, p: object, concept: str, scheme: str, label: str) -> None:
         self.add(s, p, _n(concept))
         if concept not in self.known.concepts:
@@ -161,7 +172,7 @@ class _RowWriter:
 
     def common(self, s: str, v: dict) -> None:
         if v.get("founding_date"):
-            self.add(s, SCHEMA.foundingDate, _date(v["founding_date"]))
+            self.year_and_day(s, v["founding_date"], ECO.foundingYear, SCHEMA.foundingDate)
         if v.get("website"):
             self.add(s, SCHEMA.url, _n(v["website"]))
         for label in v.get("sectors") or []:
@@ -208,7 +219,7 @@ def _founding(w: _RowWriter, row: Row) -> None:
     v, s = row.values, f"{ECOD}{row.values['founded']}"
     w.iri(s, SCHEMA.founder, v["founder"])
     if v.get("date"):
-        w.add(s, SCHEMA.foundingDate, _date(v["date"]))
+        w.year_and_day(s, v["date"], ECO.foundingYear, SCHEMA.foundingDate)
 
 
 def _event(w: _RowWriter, row: Row) -> None:
@@ -217,13 +228,15 @@ def _event(w: _RowWriter, row: Row) -> None:
     w.names(s, v)
     if v.get("part_of"):
         w.iri(s, SCHEMA.superEvent, v["part_of"])
-    for prop, col in (
-        (SCHEMA.startDate, "start_date"),
-        (SCHEMA.endDate, "end_date"),
-        (SCHEMA.foundingDate, "founding_date"),
-    ):
-        if v.get(col):
+    # The event's year always (eco:eventYear), its first and last days where given (xsd:date).
+    first = v.get("start_date") or v.get("end_date")
+    if first:
+        w.add(s, ECO.eventYear, _year(first))
+    for prop, col in ((SCHEMA.startDate, "start_date"), (SCHEMA.endDate, "end_date")):
+        if isinstance(v.get(col), dt.date):
             w.add(s, prop, _date(v[col]))
+    if v.get("founding_date"):
+        w.year_and_day(s, v["founding_date"], ECO.foundingYear, SCHEMA.foundingDate)
     if v.get("location"):
         w.iri(s, SCHEMA.location, v["location"])
         if v.get("location_name"):
@@ -231,7 +244,7 @@ def _event(w: _RowWriter, row: Row) -> None:
             w.add(place, RDF.type, _n(str(SCHEMA.Place)))
             w.add(place, RDFS.label, _lang(v["location_name"]))
     if v.get("theme"):
-        w.concept(s, SCHEMA.about, f"{ECOC}theme-{row.id}", "forum-themes", v["theme"])
+        w.concept(s, ECO.theme, f"{ECOC}theme-{row.id}", "forum-themes", v["theme"])
     for founder in v.get("founders") or []:
         w.iri(s, SCHEMA.founder, founder)
     if v.get("website"):
@@ -247,24 +260,54 @@ def _event(w: _RowWriter, row: Row) -> None:
                 w.add(point, prop, ox.Literal(value))
 
 
+# What each qualifier's wording says about the true figure (docs/modelling.md, honest numbers).
+_EXCLUSIVE = frozenset({"over", "more-than", "exceeds", "lower-bound"})
+_INVESTMENT_INDICATORS = frozenset({"investment-total", "financing-rounds-in-a-year"})
+
+
+def _bound(w: _RowWriter, s: str, qualifier: str, value: ox.Literal, props: tuple[object, object, object]) -> None:
+    """State the bound a qualifier gives: above the value, at least the value, or approximate."""
+    exclusive, inclusive, approximate = props
+    if qualifier in _EXCLUSIVE:
+        w.add(s, exclusive, value)
+    elif qualifier == "thousands":
+        w.add(s, inclusive, value)
+    elif qualifier == "about":
+        w.add(s, approximate, _TRUE)
+
+
+def _dataset(v: dict) -> str:
+    """The data set whose structure declares exactly the dimensions the figure gives (Data Cube IC-11)."""
+    if not v.get("subject"):
+        return "dataset-national-statistics"
+    if v.get("area"):
+        return "dataset-organisation-figures-by-area"
+    return "dataset-organisation-figures" if v.get("year") else "dataset-organisation-figures-undated"
+
+
 def _figure(w: _RowWriter, row: Row) -> None:
     v, s = row.values, f"{ECOD}{row.id}"
     w.add(s, RDF.type, _n(str(ECO.StatisticalObservation)))
-    dataset = "dataset-organisation-figures" if v.get("subject") else "dataset-national-statistics"
-    w.add(s, QB.dataSet, _n(f"{ECOD}{dataset}"))
+    w.add(s, QB.dataSet, _n(f"{ECOD}{_dataset(v)}"))
     w.add(s, ECO.indicator, _n(f"{ECOC}indicator-{v['indicator']}"))
     if v.get("area"):
         w.add(s, ECO.refArea, _n(f"{ECOD}{v['area']}"))
     if v.get("subject"):
         w.add(s, ECO.refSubject, _n(f"{ECOD}{v['subject']}"))
+        if v["indicator"] in _INVESTMENT_INDICATORS:
+            # One pattern for "attracted investment": a figure of investment won implies the flag.
+            w.add(f"{ECOD}{v['subject']}", ECO.attractedInvestment, _TRUE)
     if v.get("year"):
         w.add(s, ECO.refPeriod, _date(v["year"]))
     w.add(s, ECO.obsValue, _number(v["value"]))
     w.add(s, ECO.unit, _n(f"{ECOC}unit-{v['unit']}"))
     w.add(s, ECO.qualifier, _n(f"{ECOC}qualifier-{v['qualifier']}"))
+    _bound(w, s, v["qualifier"], _number(v["value"]), (ECO.minExclusive, ECO.minInclusive, ECO.approximate))
     if v.get("growth_rate") is not None:
         w.add(s, ECO.growthRate, _decimal(v["growth_rate"]))
         w.add(s, ECO.growthQualifier, _n(f"{ECOC}qualifier-{v['growth_qualifier']}"))
+        growth = (ECO.growthMinExclusive, ECO.growthMinInclusive, ECO.growthApproximate)
+        _bound(w, s, v["growth_qualifier"], _decimal(v["growth_rate"]), growth)
         if v.get("growth_compared_with"):
             w.add(s, ECO.growthComparedWith, _date(v["growth_compared_with"]))
     for prop, col in (
@@ -282,7 +325,7 @@ def _source(out: list[ox.Quad], row: Row) -> None:
     out.append(ox.Quad(s, _TYPE, _n(str(ECO.SourceDocument))))
     out.append(ox.Quad(s, _TITLE, ox.Literal(v["title"], language=v.get("title_language") or "en")))
     if v.get("issued"):
-        out.append(ox.Quad(s, _n(str(DCTERMS.issued)), _date(v["issued"])))
+        out.append(ox.Quad(s, _n(str(DCTERMS.issued)), _year(v["issued"])))
     if v.get("publisher"):
         out.append(ox.Quad(s, _n(str(DCTERMS.publisher)), _n(f"{ECOD}{v['publisher']}")))
     if v.get("part_of"):

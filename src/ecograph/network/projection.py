@@ -47,7 +47,7 @@ FOLDED_PREDICATES = frozenset(
 ) | {RDF_TYPE.value}
 _NOT_FOLDED = "FILTER(?p NOT IN (" + ", ".join(f"<{p}>" for p in sorted(FOLDED_PREDICATES)) + "))"
 
-#: Things of these classes are not nodes: figures, evidence, data sets, posts (folded) and terms.
+#: Things of these classes are not nodes: figures, evidence, readings, data sets, posts (folded) and terms.
 LEFT_OUT_CLASSES = frozenset(
     PREFIXES[p] + local
     for p, local in (
@@ -56,6 +56,7 @@ LEFT_OUT_CLASSES = frozenset(
         ("qb", "DataSet"),
         ("eco", "SourceSection"),
         ("eco", "SourceDocument"),
+        ("eco", "Reading"),
         ("org", "Post"),
         ("org", "Membership"),
         ("schema", "ContactPoint"),
@@ -91,7 +92,8 @@ _DESCRIPTIONS = """SELECT ?s ?p ?l WHERE {
   ?s ?p ?l FILTER(isIRI(?s) && isLiteral(?l))
 }"""
 _DATES = """SELECT ?s ?p ?d WHERE {
-  VALUES ?p { schema:startDate schema:endDate schema:foundingDate schema:dissolutionDate schema:datePublished dcterms:issued }
+  VALUES ?p { schema:startDate schema:endDate schema:foundingDate schema:dissolutionDate schema:datePublished dcterms:issued
+              eco:eventYear eco:foundingYear }
   ?s ?p ?d FILTER(isIRI(?s) && isLiteral(?d))
 }"""
 _FIGURE_LINKS = """SELECT ?obs ?p ?whole WHERE {

@@ -10,6 +10,7 @@ __all__ = [
     "ECOG",
     "SCHEMA",
     "PREFIXES",
+    "INFERRED_GRAPH_IRI",
     "DCTERMS",
     "ORG",
     "OWL",
@@ -48,11 +49,13 @@ class ECO(DefinedNamespace):
     MakerSpace: URIRef
     Ministry: URIRef
     NationalStatisticsStructure: URIRef
+    OrganisationAreaFiguresStructure: URIRef
     OrganisationFiguresStructure: URIRef
     Policy: URIRef
     PolicyDocument: URIRef
     PreForumEvent: URIRef
     PrivateEnterprise: URIRef
+    Reading: URIRef
     Programme: URIRef
     Report: URIRef
     ResearchInstitute: URIRef
@@ -63,16 +66,25 @@ class ECO(DefinedNamespace):
     StateOwnedEnterprise: URIRef
     StatisticalObservation: URIRef
     Strategy: URIRef
+    UndatedOrganisationFiguresStructure: URIRef
     University: URIRef
     VirtuousCircleCompany: URIRef
     # Properties
+    approximate: URIRef
     attractedInvestment: URIRef
     callsFor: URIRef
+    concerns: URIRef
+    concernsProperty: URIRef
+    eventYear: URIRef
     followsModel: URIRef
     former: URIRef
     founded: URIRef
+    foundingYear: URIRef
     graduatedFrom: URIRef
+    growthApproximate: URIRef
     growthComparedWith: URIRef
+    growthMinExclusive: URIRef
+    growthMinInclusive: URIRef
     growthQualifier: URIRef
     growthRate: URIRef
     implements: URIRef
@@ -80,17 +92,24 @@ class ECO(DefinedNamespace):
     incubated: URIRef
     incubatedBy: URIRef
     indicator: URIRef
+    minExclusive: URIRef
+    minInclusive: URIRef
     obsValue: URIRef
     offersService: URIRef
     operatedBy: URIRef
+    otherReading: URIRef
     partOfFigure: URIRef
     qualifier: URIRef
+    readingReason: URIRef
+    readingTaken: URIRef
     refArea: URIRef
     refPeriod: URIRef
     refSubject: URIRef
     sectionNumber: URIRef
     serves: URIRef
     subsetOfFigure: URIRef
+    theme: URIRef
+    topic: URIRef
     unit: URIRef
     unnamedInSource: URIRef
 
@@ -99,6 +118,8 @@ ECOD = Namespace("https://w3id.org/ecograph/id/")
 ECOC = Namespace("https://w3id.org/ecograph/concept/")
 ECOG = Namespace("https://w3id.org/ecograph/graph/")
 SCHEMA = SDO
+#: The named graph of the reasoner's statements (ecog:inferred); its PROV lies in the default graph.
+INFERRED_GRAPH_IRI = str(ECOG) + "inferred"
 
 PREFIXES: dict[str, str] = {
     "eco": str(ECO._NS),

@@ -22,7 +22,7 @@ from ecograph.errors import EcographError, InputError
 from ecograph.paths import build_dir
 from ecograph.rdf.export import ExportFormat, export
 from ecograph.rdf.loading import data_files, load_dataset, load_ontology, ontology_files
-from ecograph.rdf.namespaces import PREFIXES
+from ecograph.rdf.namespaces import INFERRED_GRAPH_IRI, PREFIXES
 from ecograph.rdf.terms import XSD_STRING, curie
 from ecograph.sparql.catalogue import (
     CatalogueQuery,
@@ -73,6 +73,7 @@ GRAPH_FORMATS: dict[str, ExportFormat] = {
 """Formats for CONSTRUCT and DESCRIBE answers."""
 
 INFERRED_FILE = "ecograph-inferred.ttl"
+INFERRED_GRAPH = ox.NamedNode(INFERRED_GRAPH_IRI)
 _SELECT_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9, text/tab-separated-values;q=0.5"
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 _RESULT_TYPES = {
@@ -302,12 +303,22 @@ def _newest_input() -> float:
     return max((p.stat().st_mtime for p in [*data_files(), *ontology_files()]), default=0.0)
 
 
-def _statements_of(result: Iterable[ox.Quad | ox.Triple]) -> list[ox.Triple]:
-    return [s.triple if isinstance(s, ox.Quad) else s for s in result]
+def _from_file(triples: Iterable[ox.Triple]) -> list[ox.Quad]:
+    """Put the triples of ``ecograph-inferred.ttl`` back where the build had them."""
+    # The graph's PROV is about ecog:inferred and its activity and engine (ecog:inferred#...).
+    described = INFERRED_GRAPH.value
+    return [
+        ox.Quad(t.subject, t.predicate, t.object)
+        if isinstance(t.subject, ox.NamedNode) and t.subject.value.split("#")[0] == described
+        else ox.Quad(t.subject, t.predicate, t.object, INFERRED_GRAPH)
+        for t in triples
+        # Blank nodes of a file are new nodes, not the store's: their triples would duplicate structure.
+        if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)
+    ]
 
 
-def inferred_statements(store: ox.Store | None = None) -> tuple[list[ox.Triple], str]:
-    """Find the inferred triples: from a fresh build, else from the reasoner.
+def inferred_statements(store: ox.Store | None = None) -> tuple[list[ox.Quad], str]:
+    """Find the inferred statements: from a fresh build, else from the reasoner.
 
     Parameters
     ----------
@@ -316,20 +327,19 @@ def inferred_statements(store: ox.Store | None = None) -> tuple[list[ox.Triple],
 
     Returns
     -------
-    (list of Triple, str)
-        The triples (asserted ones may be among them) and where they come from:
-        ``build/ecograph-inferred.ttl``, ``reasoner`` or ``none`` (no fresh build and no
-        reasoner, or the reasoner failed: queries over inferred classes then answer nothing).
+    (list of Quad, str)
+        The statements in the named graph ``ecog:inferred`` with the graph's PROV description
+        (default graph), and where they come from: ``build/ecograph-inferred.ttl``,
+        ``reasoner`` or ``none`` (no fresh build and no reasoner, or the reasoner failed:
+        queries over inferred classes then answer nothing).
     """
     built = build_dir() / INFERRED_FILE
     if built.is_file() and built.stat().st_mtime >= _newest_input():
         try:
-            triples = _statements_of(ox.parse(path=built, format=ox.RdfFormat.TURTLE))
+            triples = list(ox.parse(path=built, format=ox.RdfFormat.TURTLE))
         except (SyntaxError, OSError) as e:
             raise InputError(str(built), f"cannot read the inferred triples: {e}") from e
-        # Blank nodes of a file are new nodes, not the store's: their triples would duplicate structure.
-        named = [t for t in triples if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)]
-        return named, f"build/{INFERRED_FILE}"
+        return _from_file(triples), f"build/{INFERRED_FILE}"
     try:
         reason = importlib.import_module("ecograph.validation.reasoning")
     except ModuleNotFoundError as e:
@@ -341,32 +351,37 @@ def inferred_statements(store: ox.Store | None = None) -> tuple[list[ox.Triple],
         store.extend(load_ontology())
         store.extend(load_dataset())
     try:
-        return _statements_of(reason.reason(store)), "reasoner"
+        result = reason.reason(store)
     except EcographError as e:
         # A query that needs no inference should still run where the reasoner cannot (no Java, time limit).
         log.warning("reasoning failed, querying asserted triples only: %s", e)
         return [], "none"
+    quads: list[ox.Quad] = result.quads(store)
+    return quads, "reasoner"
 
 
-def add_inferred(store: ox.Store, triples: Iterable[ox.Triple | ox.Quad]) -> int:
-    """Add to the default graph the triples that no graph of the store states yet.
+def add_inferred(store: ox.Store, statements: Iterable[ox.Triple | ox.Quad]) -> int:
+    """Add inferred statements that no graph of the store states yet.
 
     Parameters
     ----------
     store : pyoxigraph.Store
         Changed in place.
-    triples : iterable of Triple or Quad
-        Inferred statements; their graph is ignored.
+    statements : iterable of Triple or Quad
+        Quads go to their own graph (``ecog:inferred``, PROV in the default graph); triples
+        go to ``ecog:inferred``.
 
     Returns
     -------
     int
-        How many triples were added.
+        How many statements were added.
     """
     added = 0
-    for t in _statements_of(triples):
-        if next(iter(store.quads_for_pattern(t.subject, t.predicate, t.object, None)), None) is None:
-            store.add(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
+    for s in statements:
+        quad = s if isinstance(s, ox.Quad) else ox.Quad(s.subject, s.predicate, s.object, INFERRED_GRAPH)
+        stated = next(iter(store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)), None)
+        if stated is None or (isinstance(quad.graph_name, ox.DefaultGraph) and quad not in store):
+            store.add(quad)
             added += 1
     return added
 
@@ -382,8 +397,9 @@ def default_store(*, inferred: bool = True) -> ox.Store:
     Returns
     -------
     pyoxigraph.Store
-        Ontology and vocabularies and the inferred triples in the default graph, the facts in
-        their named graphs. Queries use the union of all graphs as the default graph.
+        Ontology and vocabularies in the default graph, the facts in their named graphs, the
+        inferred statements in ``ecog:inferred`` and its PROV in the default graph. Queries use
+        the union of all graphs as the default graph.
     """
     store = ox.Store()
     store.extend(load_ontology())

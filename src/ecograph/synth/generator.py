@@ -32,7 +32,7 @@ SYNTH_GRAPH = "https://w3id.org/ecograph/graph/synth/"
 _ECOC = "https://w3id.org/ecograph/concept/"
 
 # Bumped whenever the output for a given (triples, seed) changes.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 _SECTORS = 12
 _LAST_YEAR = 2018
 # Statements kept back for the last, filler region, so that it always has room to land on the target.
@@ -76,6 +76,8 @@ _INDICATORS = (
     ("new-enterprises", "organisation", 900, "exact"),
     ("activities", "event", 2_500, "more-than"),
 )
+# Qualifiers whose figure is a lower bound the true value exceeds (eco:minExclusive).
+_EXCLUSIVE = frozenset({"over", "more-than", "exceeds"})
 _ORG_KINDS = (
     # slug, class, category (None: not classified), English name pattern, Chinese name pattern
     ("university", "eco:University", "university", "Synth University {i}", "合成大学{i}"),
@@ -361,7 +363,7 @@ class _Region:
         first = rng.randint(2008, 2015)
         forum = b.thing(
             self.iri("forum"), "eco:Forum", (LABEL, _en(f"Synth Innovation Forum {i}")), (LABEL, _zh(f"合成创新论坛{i}")),
-            (FOUNDER, government), (FOUNDER, university), (_p("schema:foundingDate"), _year(first)),
+            (FOUNDER, government), (FOUNDER, university), (_p("eco:foundingYear"), _year(first)),
         )
         chair = b.thing(self.iri("forum-chair"), "schema:Person", (LABEL, _en(f"Synth Chair {i}")))
         b.thing(
@@ -375,17 +377,17 @@ class _Region:
                 f"{_ECOC}theme-synth-{i}-{year}", "skos:Concept", (_p("skos:inScheme"), _p("ecoc:forum-themes")),
                 (_p("skos:prefLabel"), _en(f"Synthetic theme {i}-{year}")),
             )
-            dates: list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]] = [(_p("schema:startDate"), _year(year))]
+            dates: list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]] = [(_p("eco:eventYear"), _year(year))]
             if year == _LAST_YEAR:
                 start = rng.randint(1, 25)
-                dates = [
+                dates += [
                     (_p("schema:startDate"), _typed(f"{year}-10-{start:02d}", "date")),
                     (_p("schema:endDate"), _typed(f"{year}-10-{start + 3:02d}", "date")),
                     (_p("schema:location"), self.city),
                 ]
             edition = b.thing(
                 self.iri(f"forum-{year}"), "eco:ForumEdition", (LABEL, _en(f"{year} Synth Innovation Forum {i}")),
-                (_p("schema:superEvent"), forum), *dates, (_p("schema:about"), theme),
+                (_p("schema:superEvent"), forum), *dates, (_p("eco:theme"), theme),
             )
             b.counts["forum_editions"] += 1
         part_of_edition = (_p("schema:superEvent"), edition)
@@ -408,12 +410,17 @@ class _Region:
             (_p("eco:unit"), _n(f"{_ECOC}unit-{unit}")),
             (_p("eco:qualifier"), _n(f"{_ECOC}qualifier-{qualifier}")),
         ]
+        # The bound each qualifier's wording gives (docs/modelling.md, honest numbers).
+        if qualifier in _EXCLUSIVE:
+            more.append((_p("eco:minExclusive"), _typed(value, "integer")))
         if growth is not None:
             more += [
                 (_p("eco:growthRate"), _typed(f"{growth[0]:.1f}", "decimal")),
                 (_p("eco:growthQualifier"), _n(f"{_ECOC}qualifier-{growth[1]}")),
                 (_p("eco:growthComparedWith"), _year(year - 1)),
             ]
+            if growth[1] in _EXCLUSIVE:
+                more.append((_p("eco:growthMinExclusive"), _typed(f"{growth[0]:.1f}", "decimal")))
         self.b.thing(SYNTH_ID + local, "eco:StatisticalObservation", *more)
         self.b.counts["observations"] += 1
 
@@ -450,7 +457,7 @@ def _filler(seed: int, index: int, budget: int) -> _Block:
     year = _LAST_YEAR
     while True:
         for indicator, unit, base, qualifier in _INDICATORS:
-            # One observation is 9 statements: stop when the next would overshoot by more than half.
+            # One observation is 9 or 10 statements: stop when the next would overshoot by more than half.
             if len(b.quads) + 5 > budget:
                 return b
             region.observation(f"obs-{year}-r{index}-{indicator}", "regional-statistics", indicator, year, base, unit, qualifier)

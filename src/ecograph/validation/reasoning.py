@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import os
 import shutil
 import signal
@@ -18,11 +19,15 @@ import pyoxigraph as ox
 
 from ecograph.errors import EcographError
 from ecograph.rdf.loading import load_dataset, load_ontology
+from ecograph.rdf.namespaces import INFERRED_GRAPH_IRI, ONTOLOGY_IRI, PREFIXES
 from ecograph.rdf.stores import select, serialize
 from ecograph.rdf.terms import OWL_IMPORTS, RDF_TYPE, curie
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "INFERRED_GRAPH",
+    "engine",
+    "provenance",
     "ReasoningResult",
     "java_executable",
     "reason",
@@ -31,6 +36,10 @@ __all__ = [
 ]
 
 DEFAULT_TIMEOUT = 120.0
+#: The named graph that holds every inferred statement (ecog:inferred); its PROV is in the default graph.
+INFERRED_GRAPH = ox.NamedNode(INFERRED_GRAPH_IRI)
+_ACTIVITY = ox.NamedNode(INFERRED_GRAPH.value + "#reasoning")
+_AGENT = ox.NamedNode(INFERRED_GRAPH.value + "#engine")
 ECOD = "https://w3id.org/ecograph/id/"
 # Inferred classes and properties are kept only from these vocabularies (not owl:Thing, prov:, ...).
 INFERRED_NAMESPACES = ("https://w3id.org/ecograph/ontology#", "http://www.w3.org/ns/org#", "https://schema.org/")
@@ -42,6 +51,28 @@ _CUBE_PROPERTY_TYPES = {
 }
 # An owl:imports would make owlready2 fetch the imported ontology over the network.
 _INCONSISTENT = 3
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_RDFS_RANGE = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#range")
+#: Datatypes of the OWL 2 datatype map (OWL 2 Structural Specification, section 4), and rdf:langString.
+OWL2_DATATYPES = frozenset(
+    [
+        _XSD + name
+        for name in [
+            "decimal", "integer", "nonNegativeInteger", "nonPositiveInteger", "positiveInteger", "negativeInteger",
+            "long", "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte", "double",
+            "float", "string", "normalizedString", "token", "language", "Name", "NCName", "NMTOKEN", "boolean",
+            "hexBinary", "base64Binary", "anyURI", "dateTime", "dateTimeStamp",
+        ]
+    ]
+    + [
+        "http://www.w3.org/2002/07/owl#real",
+        "http://www.w3.org/2002/07/owl#rational",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#PlainLiteral",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#XMLLiteral",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
+        "http://www.w3.org/2000/01/rdf-schema#Literal",
+    ]
+)
 
 # Runs in the child process: load N-Triples into a fresh owlready2 World, run HermiT, and print
 # every class membership and object property value of an ecod: individual that the reasoned
@@ -57,7 +88,7 @@ owlready2.JAVA_MEMORY = 1000  # MB of Java heap: HermiT needs little here, and t
 world = owlready2.World()
 world.get_ontology("file://" + source).load(format="ntriples")
 try:
-    owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0, ignore_unsupported_datatypes=True)
+    owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
 except owlready2.OwlReadyInconsistentOntologyError:
     sys.exit(3)
 rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -138,6 +169,21 @@ class ReasoningResult:
     def __iter__(self) -> Iterator[ox.Triple]:
         return iter(self.inferred)
 
+    def quads(self, data: ox.Store) -> list[ox.Quad]:
+        """The inferred statements in the named graph ``ecog:inferred``, then its :func:`provenance`.
+
+        Parameters
+        ----------
+        data : pyoxigraph.Store
+            The data reasoned over (its named graphs are named as used).
+
+        Returns
+        -------
+        list of pyoxigraph.Quad
+        """
+        inferred = [ox.Quad(t.subject, t.predicate, t.object, INFERRED_GRAPH) for t in self.inferred]
+        return inferred + provenance(data, len(inferred))
+
     def memberships(self, *, prefixed: bool = False) -> dict[str, list[str]]:
         """Inferred classes of each individual.
 
@@ -157,6 +203,63 @@ class ReasoningResult:
             if t.predicate == RDF_TYPE:
                 out.setdefault(name(t.subject), []).append(name(t.object))
         return {k: sorted(v) for k, v in sorted(out.items())}
+
+
+def engine() -> str:
+    """Name the reasoner and its version, as the inferred graph's provenance gives them.
+
+    Examples
+    --------
+    >>> engine().startswith("HermiT (owlready2 ")
+    True
+    """
+    return f"HermiT (owlready2 {importlib.metadata.version('owlready2')})"
+
+
+def provenance(data: ox.Store, statements: int) -> list[ox.Quad]:
+    """PROV description of the inferred graph, in the default graph beside the other graphs' descriptions.
+
+    ``ecog:inferred prov:wasGeneratedBy ecog:inferred#reasoning``: an activity that
+    ``prov:used`` the ontology and every named graph of the data, associated with the
+    reasoner (a ``prov:SoftwareAgent`` named with its version).
+
+    Parameters
+    ----------
+    data : pyoxigraph.Store
+        The data reasoned over (its named graphs are listed).
+    statements : int
+        How many statements the inferred graph holds.
+
+    Returns
+    -------
+    list of pyoxigraph.Quad
+
+    Examples
+    --------
+    >>> store = ox.Store()
+    >>> store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.NamedNode("urn:b"), ox.NamedNode("urn:g")))
+    >>> [str(q.object) for q in provenance(store, 1) if q.predicate.value.endswith("used")]
+    ['<https://w3id.org/ecograph/ontology>', '<urn:g>']
+    """
+
+    def iri(prefix: str, local: str) -> ox.NamedNode:
+        return ox.NamedNode(PREFIXES[prefix] + local)
+
+    name = engine()
+    triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+        (INFERRED_GRAPH, RDF_TYPE, iri("prov", "Entity")),
+        (INFERRED_GRAPH, iri("rdfs", "label"), ox.Literal(f"{statements} statements inferred by OWL 2 DL reasoning", language="en")),
+        (INFERRED_GRAPH, iri("prov", "wasGeneratedBy"), _ACTIVITY),
+        (_ACTIVITY, RDF_TYPE, iri("prov", "Activity")),
+        (_ACTIVITY, iri("rdfs", "label"), ox.Literal(f"OWL 2 DL reasoning with {name}", language="en")),
+        (_ACTIVITY, iri("prov", "wasAssociatedWith"), _AGENT),
+        (_ACTIVITY, iri("prov", "used"), ox.NamedNode(ONTOLOGY_IRI)),
+        (_AGENT, RDF_TYPE, iri("prov", "SoftwareAgent")),
+        (_AGENT, iri("rdfs", "label"), ox.Literal(name, language="en")),
+    ]
+    graphs = sorted((g for g in data.named_graphs() if isinstance(g, ox.NamedNode) and g != INFERRED_GRAPH), key=str)
+    triples += [(_ACTIVITY, iri("prov", "used"), g) for g in graphs]
+    return [ox.Quad(s, p, o) for s, p, o in triples]
 
 
 def java_executable() -> str:
@@ -193,11 +296,26 @@ def _with_ontology(store: ox.Store) -> ox.Store:
     return full
 
 
+def _in_owl2(quad: ox.Quad) -> bool:
+    """Whether OWL 2 DL admits a statement: no literal, and no range, of a datatype outside OWL 2's map."""
+    term = quad.object
+    if isinstance(term, ox.Literal):
+        return term.datatype.value in OWL2_DATATYPES
+    if quad.predicate != _RDFS_RANGE or not isinstance(term, ox.NamedNode):
+        return True
+    return not term.value.startswith(_XSD) or term.value in OWL2_DATATYPES
+
+
 def _reasoner_input(full: ox.Store) -> bytes:
+    # Literals of datatypes outside OWL 2's map (xsd:gYear, xsd:date) only state values of data
+    # properties, and ranges of such datatypes only constrain those values: neither says anything
+    # about classes, and HermiT with its default settings rejects both (the SHACL shapes check them).
     triples = {
         q.triple
         for q in full
-        if q.predicate != OWL_IMPORTS and not (q.predicate == RDF_TYPE and q.object in _CUBE_PROPERTY_TYPES)
+        if q.predicate != OWL_IMPORTS
+        and not (q.predicate == RDF_TYPE and q.object in _CUBE_PROPERTY_TYPES)
+        and _in_owl2(q)
     }
     return serialize(triples, ox.RdfFormat.N_TRIPLES)
 

@@ -132,7 +132,9 @@
   function timelineCharts(box, page, charts) {
     var data = page.data, col = data.nodes, points = [], rows = [];
     var kindName = data.edgeKinds.map(function (k) { return k.name; });
-    var about = kindName.indexOf("about"), superEvent = kindName.indexOf("superEvent");
+    // An edition's theme is eco:theme; graphs of other tools may say schema:about.
+    var about = kindName.indexOf("theme") >= 0 ? kindName.indexOf("theme") : kindName.indexOf("about");
+    var superEvent = kindName.indexOf("superEvent");
     if (about < 0) return;
     // Concepts of a scheme of themes when the graph has one (forum themes), else anything an event is about.
     var schemeOf = function (k) { return (data.profiles[String(k)] || {}).scheme || ""; };
@@ -143,7 +145,7 @@
     for (var e = 0; e < page.E; e++) (out[data.edges.s[e]] = out[data.edges.s[e]] || []).push(e);
     Object.keys(data.profiles).forEach(function (k) {
       var i = Number(k), p = data.profiles[k];
-      var start = p.dates && (p.dates.startDate || p.dates.foundingDate);
+      var start = p.dates && (p.dates.startDate || p.dates.eventYear || p.dates.foundingDate || p.dates.foundingYear);
       if (!start || data.classes[col.cls[i]].family !== "events") return;
       var themes = (out[i] || []).filter(function (e) { return data.edges.kind[e] === about && isTheme(data.edges.t[e]); });
       if (!themes.length) return;
