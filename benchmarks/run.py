@@ -583,9 +583,9 @@ def page_rows(graphs: list[tuple[str, Path | str]], args: argparse.Namespace) ->
 def page_table(rows: list[dict]) -> str:
     """The page's figures per graph, then the targets of issue 13 on the largest graph."""
     lines = ["### The analysts' page", "",
-             "| graph | nodes drawn | edges drawn | aggregated | page | layout | write (all) | first frame | labels shown "
-             "| label overlaps | peak memory (write) |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| graph | nodes drawn | edges drawn | aggregated | page | layout | write (all) | first frame | on screen "
+             "| labels shown | label overlaps | peak memory (write) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         page, st = row["page"], row.get("stats", {})
         note = page.note.rsplit(", ", 1)
@@ -594,7 +594,7 @@ def page_table(rows: list[dict]) -> str:
         written = f"{page.seconds:.1f} s" if page.seconds is not None else "—"
         peak = f"{page.peak_mb:,.0f} MB" if page.peak_mb is not None else ""
         lines.append(f"| {row['graph']} | {st.get('nodes', '')} | {st.get('edges', '')} | {st.get('aggregated', '')} | {size} | "
-                     f"{layout} | {written} | {st.get('firstFrameMs', '')} ms | {st.get('labelsShown', '')} | "
+                     f"{layout} | {written} | {st.get('firstFrameMs', '')} ms | {st.get('shownMs', '')} ms | {st.get('labelsShown', '')} | "
                      f"{st.get('labelOverlaps', '')} | {peak} |")
     seed = next((r for r in rows if r["graph"] == "seed"), None)
     if seed and seed.get("stats"):
@@ -610,7 +610,8 @@ def page_table(rows: list[dict]) -> str:
                   f"{_verdict(not st.get('aggregated'))}",
                   f"- file <= {TARGET_PAGE_MB:g} MB: {size:.1f} MB — {_verdict(size <= TARGET_PAGE_MB)}",
                   f"- first frame < {TARGET_FIRST_FRAME_MS / 1000:g} s: {st.get('firstFrameMs')} ms — "
-                  f"{_verdict(st.get('firstFrameMs', 1e9) < TARGET_FIRST_FRAME_MS)}",
+                  f"{_verdict(st.get('firstFrameMs', 1e9) < TARGET_FIRST_FRAME_MS)}; on screen at {st.get('shownMs')} ms — "
+                  f"{_verdict(0 < st.get('shownMs', 0) < TARGET_FIRST_FRAME_MS)}",
                   f"- layout < {TARGET_LAYOUT_SECONDS:g} s: {layout:.1f} s — {_verdict(layout < TARGET_LAYOUT_SECONDS)}"]
     return "\n".join(lines) + "\n"
 

@@ -91,6 +91,14 @@ def test_first_view_is_readable_and_complete(seed_page: dict, seed_graph: nx.Mul
     assert first["firstFrameMs"] > 0
 
 
+def test_first_frame_is_reported_on_screen_after_it_was_drawn(driver: Any, seed_page: dict) -> None:
+    shown = driver.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "requestAnimationFrame(function () { requestAnimationFrame(function () { done(window.ecographPage.stats()); }); });"
+    )
+    assert shown["shownMs"] >= shown["firstFrameMs"] > 0
+
+
 def test_shown_labels_are_real_names_and_do_not_overlap(driver: Any, seed_page: dict, seed_graph: nx.MultiDiGraph) -> None:
     labels = driver.execute_script("return window.ecographPage.shownLabels()")
     names = {a["label"] or a["label_zh"] for _, a in seed_graph.nodes(data=True) if not a.get("unnamed")}

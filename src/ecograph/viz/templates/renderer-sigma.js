@@ -123,6 +123,7 @@
         defaultDrawNodeHover: function () {}
       });
       sigma.on("afterRender", paint);
+      paint();  // the labels of the frame Sigma drew as it was made, before this listener was there
       sigma.on("enterNode", function (ev) {
         var a = graph.getNodeAttributes(ev.node), x = ev.event.x, y = ev.event.y;
         if (a.group !== undefined) page.hoverGroup(a.group, x, y); else page.hoverNode(a.i, x, y);
