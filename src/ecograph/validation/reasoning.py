@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.metadata
 import os
 import shutil
 import signal
@@ -19,15 +18,11 @@ import pyoxigraph as ox
 
 from ecograph.errors import EcographError
 from ecograph.rdf.loading import load_dataset, load_ontology
-from ecograph.rdf.namespaces import INFERRED_GRAPH_IRI, ONTOLOGY_IRI, PREFIXES
 from ecograph.rdf.stores import select, serialize
 from ecograph.rdf.terms import OWL_IMPORTS, RDF_TYPE, RDFS_RANGE, curie
 
 __all__ = [
     "DEFAULT_TIMEOUT",
-    "INFERRED_GRAPH",
-    "engine",
-    "provenance",
     "ReasoningResult",
     "java_executable",
     "reason",
@@ -37,9 +32,6 @@ __all__ = [
 
 DEFAULT_TIMEOUT = 120.0
 #: The named graph that holds every inferred statement (ecog:inferred); its PROV is in the default graph.
-INFERRED_GRAPH = ox.NamedNode(INFERRED_GRAPH_IRI)
-_ACTIVITY = ox.NamedNode(INFERRED_GRAPH.value + "#reasoning")
-_AGENT = ox.NamedNode(INFERRED_GRAPH.value + "#engine")
 ECOD = "https://w3id.org/ecograph/id/"
 # Inferred classes and properties are kept only from these vocabularies (not owl:Thing, prov:, ...).
 INFERRED_NAMESPACES = ("https://w3id.org/ecograph/ontology#", "http://www.w3.org/ns/org#", "https://schema.org/")
@@ -159,21 +151,6 @@ class ReasoningResult:
     def __iter__(self) -> Iterator[ox.Triple]:
         return iter(self.inferred)
 
-    def quads(self, data: ox.Store) -> list[ox.Quad]:
-        """The inferred statements in the named graph ``ecog:inferred``, then its :func:`provenance`.
-
-        Parameters
-        ----------
-        data : pyoxigraph.Store
-            The data reasoned over (its named graphs are named as used).
-
-        Returns
-        -------
-        list of pyoxigraph.Quad
-        """
-        inferred = [ox.Quad(t.subject, t.predicate, t.object, INFERRED_GRAPH) for t in self.inferred]
-        return inferred + provenance(data, len(inferred))
-
     def memberships(self, *, prefixed: bool = False) -> dict[str, list[str]]:
         """Inferred classes of each individual.
 
@@ -193,63 +170,6 @@ class ReasoningResult:
             if t.predicate == RDF_TYPE:
                 out.setdefault(name(t.subject), []).append(name(t.object))
         return {k: sorted(v) for k, v in sorted(out.items())}
-
-
-def engine() -> str:
-    """Name the reasoner and its version, as the inferred graph's provenance gives them.
-
-    Examples
-    --------
-    >>> engine().startswith("HermiT (owlready2 ")
-    True
-    """
-    return f"HermiT (owlready2 {importlib.metadata.version('owlready2')})"
-
-
-def provenance(data: ox.Store, statements: int) -> list[ox.Quad]:
-    """PROV description of the inferred graph, in the default graph beside the other graphs' descriptions.
-
-    ``ecog:inferred prov:wasGeneratedBy ecog:inferred#reasoning``: an activity that
-    ``prov:used`` the ontology and every named graph of the data, associated with the
-    reasoner (a ``prov:SoftwareAgent`` named with its version).
-
-    Parameters
-    ----------
-    data : pyoxigraph.Store
-        The data reasoned over (its named graphs are listed).
-    statements : int
-        How many statements the inferred graph holds.
-
-    Returns
-    -------
-    list of pyoxigraph.Quad
-
-    Examples
-    --------
-    >>> store = ox.Store()
-    >>> store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.NamedNode("urn:b"), ox.NamedNode("urn:g")))
-    >>> [str(q.object) for q in provenance(store, 1) if q.predicate.value.endswith("used")]
-    ['<https://w3id.org/ecograph/ontology>', '<urn:g>']
-    """
-
-    def iri(prefix: str, local: str) -> ox.NamedNode:
-        return ox.NamedNode(PREFIXES[prefix] + local)
-
-    name = engine()
-    triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
-        (INFERRED_GRAPH, RDF_TYPE, iri("prov", "Entity")),
-        (INFERRED_GRAPH, iri("rdfs", "label"), ox.Literal(f"{statements} statements inferred by OWL 2 DL reasoning", language="en")),
-        (INFERRED_GRAPH, iri("prov", "wasGeneratedBy"), _ACTIVITY),
-        (_ACTIVITY, RDF_TYPE, iri("prov", "Activity")),
-        (_ACTIVITY, iri("rdfs", "label"), ox.Literal(f"OWL 2 DL reasoning with {name}", language="en")),
-        (_ACTIVITY, iri("prov", "wasAssociatedWith"), _AGENT),
-        (_ACTIVITY, iri("prov", "used"), ox.NamedNode(ONTOLOGY_IRI)),
-        (_AGENT, RDF_TYPE, iri("prov", "SoftwareAgent")),
-        (_AGENT, iri("rdfs", "label"), ox.Literal(name, language="en")),
-    ]
-    graphs = sorted((g for g in data.named_graphs() if isinstance(g, ox.NamedNode) and g != INFERRED_GRAPH), key=str)
-    triples += [(_ACTIVITY, iri("prov", "used"), g) for g in graphs]
-    return [ox.Quad(s, p, o) for s, p, o in triples]
 
 
 def java_executable() -> str:
