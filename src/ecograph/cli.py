@@ -241,7 +241,8 @@ def reason(
     result = _guard(lambda: materialise(load_dataset(), load_ontology(), timeout=timeout or DEFAULT_TIMEOUT))
     out = _out()
     out.print(f"{len(result.inferred)} statements inferred by {escape(result.engine)} (OWL 2 RL) from "
-              f"{result.read} statements read, in {result.seconds:.1f} s, {result.peak_mb:,.0f} MB")
+              f"{result.read} statements read, in {result.seconds:.1f} s, {result.peak_mb:,.0f} MB"
+              + (f" (the largest of {result.parts} parts)" if result.parts > 1 else ""))
     counts: dict[str, int] = {}
     for q in result.inferred:
         if q.predicate.value.endswith("#type") and isinstance(q.object, pyoxigraph.NamedNode):

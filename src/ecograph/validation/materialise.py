@@ -18,6 +18,10 @@ What the engine reads:
   property, key or maximum cardinality: checked on every run, and the filter is dropped when
   one appears).
 
+Above :data:`PART_STATEMENTS` statements the data is reasoned in parts, two at a time on two
+cores, split so that no rule needs statements from two parts (:mod:`ecograph.validation.partition`):
+the engine's memory follows the part, not the graph.
+
 What is kept of its answer: statements about IRIs that are new (no graph states them), not
 about the ontology's own terms, without blank nodes, and not the trivial ``owl:Thing``,
 ``rdfs:Resource`` or reflexive ``owl:sameAs``.
@@ -42,6 +46,7 @@ import pyoxigraph as ox
 from ecograph.errors import EcographError
 from ecograph.rdf.namespaces import ONTOLOGY_IRI, PREFIXES
 from ecograph.rdf.stores import serialize
+from ecograph.validation.partition import joining_predicates, write_parts
 
 __all__ = [
     "INFERRED_GRAPH",
@@ -50,6 +55,8 @@ __all__ = [
     "materialise",
     "provenance",
     "reasoner_input",
+    "part_count",
+    "PART_STATEMENTS",
     "engine_version",
 ]
 
@@ -58,6 +65,9 @@ INFERRED_GRAPH = ox.NamedNode(PREFIXES["ecog"] + "inferred")
 #: The OWL 2 RL engine (PyPI package name).
 ENGINE = "reasonable"
 DEFAULT_TIMEOUT = 3600.0
+#: Statements of the data per part: the engine needs about 3 KB a statement it reads, so a part
+#: of 500,000 (some 330,000 that can fire a rule) stays near 1 GB, and two run at once on two cores.
+PART_STATEMENTS = 500_000
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -88,8 +98,8 @@ _SAME_AS_SOURCES = f"""PREFIX owl: <{_OWL}> ASK {{
 }}"""
 
 # Runs in the child: read the N-Triples, materialise, write what may be new as N-Triples. The engine
-# answers with every statement it knows, given ones included; the parent drops those it was given
-# (a set of the given statements here would cost gigabytes at 10^7).
+# answers with every statement it knows, given ones included: the child drops those of its own part,
+# the parent those that another part or graph states.
 _CHILD = r"""
 import sys
 import reasonable
@@ -98,6 +108,8 @@ from rdflib import BNode, URIRef
 source, target, skip = sys.argv[1], sys.argv[2], sys.argv[3]
 with open(skip, encoding="utf-8") as f:
     skip_subjects = set(f.read().split("\n"))
+with open(source, encoding="utf-8") as f:
+    given = set(f.read().split(" .\n"))  # this part's own statements: dropped here, the others by the parent
 OWL, RDFS, RDF = "http://www.w3.org/2002/07/owl#", "http://www.w3.org/2000/01/rdf-schema#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 trivial_types = {OWL + "Thing", RDFS + "Resource", OWL + "NamedIndividual"}
 reasoner = reasonable.PyReasoner()
@@ -112,7 +124,9 @@ with open(target, "w", encoding="utf-8") as out:
             continue  # schema statements and the closure of the ontology itself
         if predicate == RDF + "type" and (type(o) is not URIRef or obj in trivial_types or obj.startswith((OWL, RDFS))):
             continue
-        out.write(f"{s.n3()} {p.n3()} {o.n3()} .\n")
+        line = f"{s.n3()} {p.n3()} {o.n3()}"
+        if line not in given:
+            out.write(line + " .\n")
 """
 
 
@@ -134,7 +148,9 @@ class Materialisation:
     seconds : float
         Wall-clock time, the child process included.
     peak_mb : float
-        The engine child's peak resident memory.
+        The peak resident memory of the largest engine child.
+    parts : int
+        Parts the data was reasoned in (:func:`part_count`; up to one per core at a time).
     """
 
     inferred: list[ox.Quad] = field(default_factory=list)
@@ -143,6 +159,7 @@ class Materialisation:
     read: int = 0
     seconds: float = 0.0
     peak_mb: float = 0.0
+    parts: int = 1
 
     def __iter__(self) -> Iterator[ox.Quad]:
         return iter(self.inferred)
@@ -185,6 +202,18 @@ def _union_text(store: ox.Store, predicates: Iterable[ox.NamedNode] | None) -> b
     return b"".join(chunks)
 
 
+def _plan(data: ox.Store, ontology: ox.Store) -> tuple[bytes, set[ox.NamedNode] | None]:
+    """The ontology as N-Triples, and the data's predicates the engine reads (None: all of them)."""
+    schema = _union_text(ontology, None)
+    if ontology.query(_SAME_AS_SOURCES):
+        return schema, None
+    predicates = {row["p"] for row in ontology.query(_AXIOM_PREDICATES)}  # type: ignore[union-attr]
+    predicates.add(RDF_TYPE)
+    # Schema statements in the data (a user's own subclass, say) are read too; annotations are not.
+    predicates |= {p for p in _data_predicates(data) if p.value.startswith(_OWL) or p.value in _SCHEMA_PREDICATES}
+    return schema, predicates
+
+
 def reasoner_input(data: ox.Store, ontology: ox.Store) -> bytes:
     """The N-Triples the engine reads: the whole ontology and the data that can fire an OWL 2 RL rule.
 
@@ -200,14 +229,18 @@ def reasoner_input(data: ox.Store, ontology: ox.Store) -> bytes:
     bytes
         N-Triples; a statement repeated in several graphs is repeated (the engine merges them).
     """
-    schema = _union_text(ontology, None)
-    if ontology.query(_SAME_AS_SOURCES):
-        return schema + _union_text(data, None)
-    predicates = {row["p"] for row in ontology.query(_AXIOM_PREDICATES)}  # type: ignore[union-attr]
-    predicates.add(RDF_TYPE)
-    # Schema statements in the data (a user's own subclass, say) are read too; annotations are not.
-    predicates |= {p for p in _data_predicates(data) if p.value.startswith(_OWL) or p.value in _SCHEMA_PREDICATES}
+    schema, predicates = _plan(data, ontology)
     return schema + _union_text(data, predicates)
+
+
+def part_count(data: ox.Store, ontology: ox.Store) -> int:
+    """How many parts :func:`materialise` reasons on: one per :data:`PART_STATEMENTS` statements of the data.
+
+    One whenever the ontology can infer ``owl:sameAs`` (see :mod:`ecograph.validation.partition`).
+    """
+    if len(data) <= PART_STATEMENTS or ontology.query(_SAME_AS_SOURCES):
+        return 1
+    return -(-len(data) // PART_STATEMENTS)
 
 
 def _data_predicates(data: ox.Store) -> set[ox.NamedNode]:
@@ -219,7 +252,7 @@ def _terms_of(ontology: ox.Store) -> str:
     return "\n".join(sorted(subjects))
 
 
-def _run(source: Path, target: Path, skip: Path, timeout: float) -> float:
+def _start(source: Path, target: Path, skip: Path) -> tuple[subprocess.Popen[bytes], Path]:
     errors = target.with_suffix(".err")
     with open(errors, "wb") as err_file:
         proc = subprocess.Popen(
@@ -228,28 +261,46 @@ def _run(source: Path, target: Path, skip: Path, timeout: float) -> float:
             stderr=err_file,
             start_new_session=True,
         )
+    return proc, errors
+
+
+def _check(status: int, source: Path, errors: Path) -> None:
+    code = os.waitstatus_to_exitcode(status)
+    err = errors.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    if code == -signal.SIGKILL:
+        raise EcographError(f"the OWL 2 RL engine was killed (out of memory?) after reading {source.stat().st_size:,} bytes")
+    if code != 0:
+        raise EcographError(f"the OWL 2 RL engine failed: {err[-1] if err else f'exit code {code}'}")
+
+
+def _run(parts: list[tuple[Path, Path]], skip: Path, timeout: float, workers: int) -> float:
+    """Run the engine on each (input, output) part, ``workers`` at a time; return the largest child's peak MB."""
     deadline = time.monotonic() + timeout
+    waiting = list(parts)
+    running: dict[int, tuple[subprocess.Popen[bytes], Path, Path]] = {}
+    peak = 0.0
     try:
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                os.killpg(proc.pid, signal.SIGKILL)
-                os.wait4(proc.pid, 0)
+        while waiting or running:
+            while waiting and len(running) < workers:
+                source, target = waiting.pop(0)
+                proc, errors = _start(source, target, skip)
+                running[proc.pid] = (proc, source, errors)
+            for pid, (proc, source, errors) in list(running.items()):
+                done, status, usage = os.wait4(pid, os.WNOHANG)
+                if done:
+                    del running[pid]
+                    proc.returncode = os.waitstatus_to_exitcode(status)
+                    _check(status, source, errors)
+                    peak = max(peak, usage.ru_maxrss / 1024)
+            if running and time.monotonic() > deadline:
                 raise EcographError(f"reasoning stopped: {ENGINE} took longer than the time limit of {timeout:g} s")
             time.sleep(0.05)
-    except BaseException:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        raise
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = errors.read_text(encoding="utf-8", errors="replace").strip().splitlines()
-    if proc.returncode != 0:
-        if proc.returncode == -signal.SIGKILL:
-            raise EcographError(f"the OWL 2 RL engine was killed (out of memory?) after reading {source.stat().st_size:,} bytes")
-        raise EcographError(f"the OWL 2 RL engine failed: {err[-1] if err else f'exit code {proc.returncode}'}")
-    return usage.ru_maxrss / 1024
+    finally:
+        for proc, _, _ in running.values():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    return peak
 
 
 def materialise(
@@ -283,20 +334,32 @@ def materialise(
     """
     engine = engine_version()
     start = time.perf_counter()
+    count = part_count(data, ontology)
     with tempfile.TemporaryDirectory(prefix="ecograph-owlrl-", dir=workdir) as tmp:
-        source, target, skip = Path(tmp) / "input.ttl", Path(tmp) / "inferred.nt", Path(tmp) / "ontology-terms.txt"
-        text = reasoner_input(data, ontology)
-        read = text.count(b"\n")
-        source.write_bytes(text)
-        del text
+        parts = [(Path(tmp) / f"input-{i}.ttl", Path(tmp) / f"inferred-{i}.nt") for i in range(count)]
+        skip = Path(tmp) / "ontology-terms.txt"
+        schema, predicates = _plan(data, ontology)
+        if count == 1:
+            text = schema + _union_text(data, predicates)
+            read = text.count(b"\n")
+            parts[0][0].write_bytes(text)
+            del text
+        else:
+            assert predicates is not None  # part_count() is 1 when every statement is read
+            written = write_parts(data, predicates, joining_predicates(ontology), schema, [source for source, _ in parts])
+            read = schema.count(b"\n") + sum(written)
         skip.write_text(_terms_of(ontology), encoding="utf-8")
-        peak = _run(source, target, skip, timeout)
+        peak = _run(parts, skip, timeout, workers=min(count, os.cpu_count() or 1))
+        answers: set[bytes] = set()
+        for _, target in parts:
+            answers.update(target.read_bytes().splitlines())
         inferred = [
             ox.Quad(t.subject, t.predicate, t.object, INFERRED_GRAPH)
-            for t in ox.parse(path=target, format=ox.RdfFormat.N_TRIPLES)
+            for t in ox.parse(b"\n".join(sorted(answers)), format=ox.RdfFormat.N_TRIPLES)
             if not _stated(t, data, ontology)
         ]
-    result = Materialisation(inferred, engine=engine, read=read, seconds=time.perf_counter() - start, peak_mb=peak)
+        del answers
+    result = Materialisation(inferred, engine=engine, read=read, seconds=time.perf_counter() - start, peak_mb=peak, parts=count)
     result.provenance = provenance(data, engine, len(inferred))
     return result
 
