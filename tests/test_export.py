@@ -269,3 +269,47 @@ def test_blank_nodes_get_the_labels_rdfc_gives_the_whole_dataset(fmt: ExportForm
     written = export(data, fmt).splitlines()
     assert written == expected if fmt is ExportFormat.NTRIPLES else sorted(written) == expected
     assert any(b"_:c14n" in line for line in written)
+
+
+NO_BLANK = f"""
+@prefix ecod: <{EX}> .
+@prefix ecog: <https://w3id.org/ecograph/graph/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ecod:x rdfs:comment "in the default graph" .
+ecog:s1 {{ ecod:a rdfs:label "A"@en , "A {{\\n}}" ; ecod:n 3 ; ecod:p ecod:b . }}
+ecog:s3 {{ ecod:c ecod:p ecod:b . }}
+""".encode()
+OWL = "http://www.w3.org/2002/07/owl#"
+ADDED = f"""
+@prefix ecod: <{EX}> .
+@prefix ecog: <https://w3id.org/ecograph/graph/> .
+@prefix owl: <{OWL}> .
+ecog:s2 ecod:from ecod:ontology .
+ecog:s2 {{ ecod:a owl:equivalentClass [ owl:unionOf ( ecod:b ecod:c ) ] . }}
+ecog:s4 {{ ecod:d a owl:Class . }}
+""".encode()
+
+
+@pytest.mark.parametrize(
+    ("data", "added"),
+    [
+        (NO_BLANK, ADDED),  # the data's named graphs keep their TriG text
+        (TRIG, ADDED),  # a blank node in the data: everything is serialised again
+        (NO_BLANK, ADDED + f"<https://w3id.org/ecograph/graph/s1> {{ <{EX}e> <{EX}p> <{EX}f> . }}".encode()),
+        (NO_BLANK, b""),
+    ],
+    ids=["own-graphs", "blank-in-data", "into-a-data-graph", "nothing-added"],
+)
+def test_trig_with_writes_what_export_writes_of_data_and_additions(tmp_path: Path, data: bytes, added: bytes) -> None:
+    store = ox.Store()
+    store.extend(quads(data))
+    additions = quads(added)
+    counts = export_all(store, [(ExportFormat.TRIG, tmp_path / "data.trig")], trig_with=[(additions, tmp_path / "full.trig")])
+    both = ox.Store()
+    both.extend(store)
+    both.extend(additions)
+    written = (tmp_path / "full.trig").read_bytes()
+    assert written == export(both, ExportFormat.TRIG)
+    assert counts == [len(store), len(both)]
+    assert (tmp_path / "data.trig").read_bytes() == export(store, ExportFormat.TRIG)
+    assert len(store) == len(quads(data))  # the data store is left as it was

@@ -209,16 +209,25 @@ class _Steps:
 ExportJob = tuple[list[tuple[str, ExportFormat]], Callable[[], list[int]]]
 
 
-def _data_exports(tmp: Path, data: ox.Store) -> list[ExportJob]:
-    """The data files: as triples in one job, as a dataset in another (each sorts its own way)."""
+def _data_exports(tmp: Path, data: ox.Store, with_full: bool) -> list[ExportJob]:
+    """The data files: as a dataset in one job, as triples in another (each sorts its own way).
+
+    With ``with_full`` (nothing inferred to wait for), the dataset job also writes the full export,
+    whose data graphs keep their text of ``ecograph.trig`` (:func:`ecograph.rdf.export.export_all`).
+    """
     jobs: list[ExportJob] = []
     for datasets in (True, False):
         files = [f for f in DATA_EXPORTS if f[1].supports_datasets is datasets]
-        jobs.append((files, partial(export_all, data, [(fmt, tmp / name) for name, fmt in files])))
+        targets = [(fmt, tmp / name) for name, fmt in files]
+        if datasets and with_full:
+            full = [(ontology_quads(), tmp / FULL_EXPORT)]
+            jobs.append(([*files, (FULL_EXPORT, ExportFormat.TRIG)], partial(export_all, data, targets, trig_with=full)))
+        else:
+            jobs.append((files, partial(export_all, data, targets)))
     return jobs
 
 
-def _inferred_and_full(tmp: Path, data: ox.Store, report: BuildReport) -> ExportJob:
+def _inferred_and_full(tmp: Path, data: ox.Store, report: BuildReport, with_full: bool = True) -> ExportJob:
     inferred = ox.Store()
     inferred.extend(report.inferred)
     inferred.extend(report.provenance)
@@ -226,11 +235,13 @@ def _inferred_and_full(tmp: Path, data: ox.Store, report: BuildReport) -> Export
     def write() -> list[int]:
         counts = export_all(_without_provenance(inferred), [(INFERRED_EXPORTS[0][1], tmp / INFERRED_EXPORTS[0][0])])
         counts += export_all(inferred, [(INFERRED_EXPORTS[1][1], tmp / INFERRED_EXPORTS[1][0])])
+        if not with_full:
+            return counts
         # The ontology files' graphs and the inferred graph join the data in place: no copy of the whole store.
         with temporarily_added(data, [*ontology_quads(), *report.inferred, *report.provenance]) as full:
             return counts + export_all(full, [(ExportFormat.TRIG, tmp / FULL_EXPORT)])
 
-    return [*INFERRED_EXPORTS, (FULL_EXPORT, ExportFormat.TRIG)], write
+    return [*INFERRED_EXPORTS, *([(FULL_EXPORT, ExportFormat.TRIG)] if with_full else [])], write
 
 
 def _record(tmp: Path, report: BuildReport, jobs: list[ExportJob], counts: list[list[int]]) -> int:
@@ -349,7 +360,8 @@ def build(
         # Validation and the exports need nothing from each other: forked workers, a core each. Without
         # reasoning the inferred and full files are known too and join them. A failed validation stops
         # the exports and leaves out_dir as it was.
-        jobs = _data_exports(tmp, data) + ([] if reason else [_inferred_and_full(tmp, data, report)])
+        jobs = _data_exports(tmp, data, with_full=not reason)
+        jobs += [] if reason else [_inferred_and_full(tmp, data, report, with_full=False)]
         with steps.step(("validate + " if validate else "") + ("export data" if reason else "export")) as r:
             check: list[Callable[[], object]] = [partial(_validate, data, ontology)] if validate else []
             results: list[Any] = run_forked([*check, *(job for _, job in jobs)])

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
 from typing import IO
 
@@ -170,13 +171,70 @@ def _used_prefixes(graphs: list[tuple[bytes | None, bytes]], prefixes: Mapping[s
     return {p: ns for p, ns in sorted(prefixes.items()) if used(ns)}
 
 
-def _body(graphs: list[tuple[bytes | None, bytes]], format: ExportFormat, prefixes: Mapping[str, str] | None) -> bytes:
+def _body(
+    graphs: list[tuple[bytes | None, bytes]], format: ExportFormat, prefixes: Mapping[str, str] | None,
+    used: dict[str, str] | None = None,
+) -> bytes:
     body = _nquads(graphs)
     if format not in (ExportFormat.NTRIPLES, ExportFormat.NQUADS):
         # Sorted N-Quads text is parsed back in order; the serialiser only adds abbreviations.
-        used = _used_prefixes(graphs, prefixes or {})
+        used = _used_prefixes(graphs, prefixes or {}) if used is None else used
         body = serialize(ox.parse(body, format=ox.RdfFormat.N_QUADS), format.rdf_format, prefixes=used or None)
     return body
+
+
+# A named graph's block opens with its name at the start of a line and " {"; its statements are
+# indented, and literals never hold a raw newline, so nothing else starts a line and ends with " {".
+_TRIG_GRAPH = re.compile(rb"^[^\t\n][^\n]* \{\n", re.MULTILINE)
+
+
+def _trig_blocks(body: bytes) -> tuple[bytes, list[bytes]]:
+    """Split TriG as the serialiser writes it: prefixes and default graph, then one block per named graph."""
+    first = _TRIG_GRAPH.search(body)
+    if first is None:
+        return body, []
+    # Each block closes with "}" alone on its line (block statements are indented); the next opens right after.
+    blocks = [block + b"\n}\n" for block in body[first.start():].split(b"\n}\n")]
+    if blocks.pop() != b"\n}\n":
+        raise ValueError("TriG text does not end with a closed graph")
+    return body[: first.start()], blocks
+
+
+def _trig_with(
+    data: ox.Store,
+    graphs: list[tuple[bytes | None, bytes]],
+    trig: bytes,
+    added: Iterable[Statement],
+    prefixes: Mapping[str, str] | None,
+) -> tuple[bytes, int] | None:
+    """TriG of ``data`` plus ``added`` as :func:`export` writes it, and its statement count, reusing ``trig``.
+
+    ``graphs`` and ``trig`` are the sorted graph texts and the TriG of ``data`` alone. The additions
+    and ``data``'s default graph are serialised; ``data``'s named graphs keep their blocks of ``trig``
+    (a block depends on its graph and the declared prefixes only). None when that cannot hold: a
+    blank node in ``data`` (RDFC-1.0 would label it with the additions) or an addition to one of its
+    named graphs.
+    """
+    if any(b"_:" in text or (name or b"").startswith(b"_:") for name, text in graphs):
+        return None
+    named = [name for name, _ in graphs if name is not None]
+    extra = ox.Store()
+    extra.extend(data.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    extra.extend(s if isinstance(s, ox.Quad) else ox.Quad(s.subject, s.predicate, s.object) for s in added)
+    extra_graphs = _sorted_graphs(extra, ExportFormat.TRIG)
+    extra_named = [name for name, _ in extra_graphs if name is not None]
+    if set(extra_named) & set(named):
+        return None
+    # The default graph (all of it is in extra) first, then the named graphs in order, as _sorted_graphs puts them.
+    merged = sorted([*(g for g in graphs if g[0] is not None), *extra_graphs], key=lambda g: (g[0] is not None, g[0] or b""))
+    used = _used_prefixes(merged, prefixes or {})
+    head, extra_blocks = _trig_blocks(_body(extra_graphs, ExportFormat.TRIG, prefixes, used))
+    _, data_blocks = _trig_blocks(trig)
+    if len(extra_blocks) != len(extra_named) or len(data_blocks) != len(named):
+        raise ValueError("TriG blocks do not match the named graphs")
+    blocks = sorted([*zip(extra_named, extra_blocks, strict=True), *zip(named, data_blocks, strict=True)])
+    body = head + b"".join(block for _, block in blocks)
+    return body, sum(text.count(b"\n") for _, text in merged)
 
 
 def export_all(
@@ -184,6 +242,7 @@ def export_all(
     targets: Iterable[tuple[ExportFormat, str | os.PathLike[str]]],
     *,
     prefixes: Mapping[str, str] | None = PREFIXES,
+    trig_with: Sequence[tuple[Iterable[Statement], str | os.PathLike[str]]] = (),
 ) -> list[int]:
     """Write the same data in several formats, each file as :func:`export` writes it.
 
@@ -198,11 +257,16 @@ def export_all(
         Each file to write, atomically.
     prefixes : mapping of str to str, optional
         As for :func:`export`.
+    trig_with : sequence of (iterable of Quad or Triple, path), optional
+        Also write, after ``targets``, the TriG of the data with these statements added, as
+        :func:`export` writes it. Where the additions leave the data's named graphs alone (their
+        own graphs, or the default graph) and the data holds no blank node, those graphs keep
+        their text of the data's TriG and only the rest goes through the serialiser.
 
     Returns
     -------
     list of int
-        How many statements each file holds, in the order of ``targets``.
+        How many statements each file holds, in the order of ``targets``, then of ``trig_with``.
     """
     targets = list(targets)
     if not isinstance(data, ox.Store):
@@ -211,12 +275,31 @@ def export_all(
         data = store
     sorted_by_kind: dict[bool, list[tuple[bytes | None, bytes]]] = {}
     counts = []
+    trig: bytes | None = None
     for format, path in targets:
         if format.supports_datasets not in sorted_by_kind:
             sorted_by_kind[format.supports_datasets] = _sorted_graphs(data, format)
         graphs = sorted_by_kind[format.supports_datasets]
-        atomic_write(path, _body(graphs, format, prefixes))
+        body = _body(graphs, format, prefixes)
+        trig = body if format is ExportFormat.TRIG else trig
+        atomic_write(path, body)
         counts.append(sum(text.count(b"\n") for _, text in graphs))
+    for added, path in trig_with:
+        added = list(added)
+        if True not in sorted_by_kind:
+            sorted_by_kind[True] = _sorted_graphs(data, ExportFormat.TRIG)
+        if trig is None:
+            trig = _body(sorted_by_kind[True], ExportFormat.TRIG, prefixes)
+        reused = _trig_with(data, sorted_by_kind[True], trig, added, prefixes)
+        if reused is None:
+            from ecograph.rdf.loading import temporarily_added
+
+            # The additions join the data in place: no copy of the whole store.
+            with temporarily_added(data, (s if isinstance(s, ox.Quad) else ox.Quad(*s) for s in added)) as both:
+                graphs = _sorted_graphs(both, ExportFormat.TRIG)
+            reused = _body(graphs, ExportFormat.TRIG, prefixes), sum(text.count(b"\n") for _, text in graphs)
+        atomic_write(path, reused[0])
+        counts.append(reused[1])
     return counts
 
 
