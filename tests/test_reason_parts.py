@@ -85,6 +85,17 @@ def test_nodes_a_joining_property_links_share_a_part_and_a_range_reaches_both_en
     assert sum(1 for part in parts for t in part if t.predicate == n("locatedIn")) == sum(written) - 3
 
 
+def test_a_node_many_statements_point_to_gets_one_of_them_per_predicate(tmp_path: Path) -> None:
+    hub, sector = ox.NamedNode("urn:country"), ox.NamedNode("urn:inSector")
+    located = ox.NamedNode("urn:locatedIn")
+    data = ox.Store()
+    data.extend(ox.Quad(ox.NamedNode(f"urn:org{k}"), p, hub, ox.NamedNode("urn:g")) for k in range(200) for p in (located, sector))
+    paths = [tmp_path / f"part-{i}.nt" for i in range(4)]
+    written = write_parts(data, [located, sector], set(), b"", paths)
+    # Every statement in its subject's part, and at most one per predicate more (in the hub's part).
+    assert 400 <= sum(written) <= 402
+
+
 def test_cli_reason_says_how_many_parts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(materialise_module, "PART_STATEMENTS", 500)
     result = CliRunner().invoke(app, ["reason"], terminal_width=200)

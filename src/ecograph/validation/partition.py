@@ -5,8 +5,11 @@ so a 10⁷-statement graph does not fit in one run. Reasoning on parts gives the
 entailments as reasoning on the whole when no rule needs statements from two parts:
 
 - A rule with one premise about data (domain, range, sub-property, inverse, ``hasValue``,
-  sub-class) only needs that statement: a statement goes to the part of its subject and, when
-  its object is a node, to the part of its object too, so both ends get what it entails.
+  sub-class) only needs that statement: a statement goes to the part of its subject, which so
+  derives everything it entails. Its object's part needs what it entails about the object
+  (its types, for rules that join on them), which depends only on the predicate and the
+  object: one statement per predicate and object goes there too, so a node that thousands of
+  statements point to (a country, a sector) does not pull them all into its part.
 - Rules with several premises join them on a node: the types of one node (intersection,
   sub-class, disjointness: all of a node's types are in its part), or a node and the object of
   a *joining* property: one that a ``someValuesFrom``/``allValuesFrom`` restriction, a
@@ -148,6 +151,7 @@ def write_parts(
         return zlib.crc32(str(components.find(node)).encode()) % count if count > 1 else 0
 
     written = [0] * count
+    reached: set[tuple[ox.NamedNode, ox.NamedNode | ox.BlankNode]] = set()  # (predicate, object) already in the object's part
     files: list[BinaryIO] = [path.open("wb") for path in paths]
     try:
         for out in files:
@@ -162,7 +166,8 @@ def write_parts(
                 first = part(subject)
                 files[first].write(line)
                 written[first] += 1
-                if ends_matter and count > 1 and not isinstance(obj, ox.Literal):
+                if ends_matter and count > 1 and not isinstance(obj, ox.Literal) and (p, obj) not in reached:
+                    reached.add((p, obj))
                     second = part(obj)
                     if second != first:
                         files[second].write(line)
