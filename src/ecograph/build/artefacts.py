@@ -227,21 +227,23 @@ def _data_exports(tmp: Path, data: ox.Store, with_full: bool) -> list[ExportJob]
     return jobs
 
 
-def _inferred_and_full(tmp: Path, data: ox.Store, report: BuildReport, with_full: bool = True) -> ExportJob:
+def _inferred_and_full(tmp: Path, data: ox.Store, report: BuildReport, with_full: bool = True) -> list[ExportJob]:
+    """The inferred files in one job and, with ``with_full``, the full export in another (the longer, first)."""
     inferred = ox.Store()
     inferred.extend(report.inferred)
     inferred.extend(report.provenance)
 
-    def write() -> list[int]:
+    def inferred_files() -> list[int]:
         counts = export_all(_without_provenance(inferred), [(INFERRED_EXPORTS[0][1], tmp / INFERRED_EXPORTS[0][0])])
-        counts += export_all(inferred, [(INFERRED_EXPORTS[1][1], tmp / INFERRED_EXPORTS[1][0])])
-        if not with_full:
-            return counts
+        return counts + export_all(inferred, [(INFERRED_EXPORTS[1][1], tmp / INFERRED_EXPORTS[1][0])])
+
+    def full_file() -> list[int]:
         # The ontology files' graphs and the inferred graph join the data in place: no copy of the whole store.
         with temporarily_added(data, [*ontology_quads(), *report.inferred, *report.provenance]) as full:
-            return counts + export_all(full, [(ExportFormat.TRIG, tmp / FULL_EXPORT)])
+            return export_all(full, [(ExportFormat.TRIG, tmp / FULL_EXPORT)])
 
-    return [*INFERRED_EXPORTS, *([(FULL_EXPORT, ExportFormat.TRIG)] if with_full else [])], write
+    jobs: list[ExportJob] = [(list(INFERRED_EXPORTS), inferred_files)]
+    return [([(FULL_EXPORT, ExportFormat.TRIG)], full_file), *jobs] if with_full else jobs
 
 
 def _record(tmp: Path, report: BuildReport, jobs: list[ExportJob], counts: list[list[int]]) -> int:
@@ -361,7 +363,7 @@ def build(
         # reasoning the inferred and full files are known too and join them. A failed validation stops
         # the exports and leaves out_dir as it was.
         jobs = _data_exports(tmp, data, with_full=not reason)
-        jobs += [] if reason else [_inferred_and_full(tmp, data, report, with_full=False)]
+        jobs += [] if reason else _inferred_and_full(tmp, data, report, with_full=False)
         with steps.step(("validate + " if validate else "") + ("export data" if reason else "export")) as r:
             check: list[Callable[[], object]] = [partial(_validate, data, ontology)] if validate else []
             results: list[Any] = run_forked([*check, *(job for _, job in jobs)])
@@ -386,8 +388,8 @@ def build(
 
         if reason:
             with steps.step("export inferred") as r:
-                job = _inferred_and_full(tmp, data, report)
-                r.append(f"{_record(tmp, report, [job], [job[1]()])} files")
+                jobs = _inferred_and_full(tmp, data, report)
+                r.append(f"{_record(tmp, report, jobs, run_forked([job for _, job in jobs]))} files")
 
         with steps.step("document") as r:
             (tmp / "ontology").mkdir()
