@@ -111,15 +111,18 @@
       area.style.height = (240 + 20 * (list.length + 1)) + "px";
       opt.xAxis = { type: "category", data: ["whole", "parts"] };
       opt.yAxis = { type: "value", name: unit, nameTextStyle: { align: "left" }, axisLabel: { formatter: function (v) { return v.toLocaleString("en"); } } };
+      // One stack for the whole and the parts: each category then has one column, in its middle, so
+      // the whole's value label is never pushed over the axis' tick labels (two stacks sit side by
+      // side in every category, the whole's against the axis).
       opt.series = [{
-        name: page.term(whole.f.indicator), type: "bar", stack: "whole", itemStyle: { color: "#8C8C8C" },
+        name: page.term(whole.f.indicator), type: "bar", stack: "figure", itemStyle: { color: "#8C8C8C" },
         label: { show: true, position: "top", formatter: function (p) { return p.data.text; } },
         data: [{ value: whole.f.value, text: page.figureValue(whole.f), tip: figureLines(page, subject, whole.f) }, null]
       }];
       var palette = ["#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#0072B2"];
       list.forEach(function (x, k) {
         opt.series.push({
-          name: page.term(x.f.indicator), type: "bar", stack: "parts", itemStyle: { color: palette[k % palette.length] },
+          name: page.term(x.f.indicator), type: "bar", stack: "figure", itemStyle: { color: palette[k % palette.length] },
           label: { show: true, position: "inside", formatter: function (p) { return p.data ? p.data.text : ""; } },
           data: [null, { value: x.f.value, text: page.figureValue(x.f), tip: figureLines(page, page.name(x.node), x.f) }]
         });
