@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import selectors
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
@@ -165,6 +167,13 @@ class _Tags(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._in_script:
             self.scripts[-1] += data
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """The page's data as the page reads it: the map's block, then the details after the scripts."""
+        view, details = json.loads(self.scripts[0]), json.loads(self.scripts[-1])
+        ids = details.pop("ids")
+        return {**view, **details, "nodes": {"id": ids, **view["nodes"]}}
 
 
 def parse(html: str) -> _Tags:

@@ -66,7 +66,7 @@ def test_hostile_text_never_appears_as_markup(renderer: str) -> None:
     assert [p for p in PAYLOADS if "<" in p and p in html] == []
     data = next(a for t, a in tags.tags if a.get("id") == "ecograph-data")
     assert data["type"] == "application/json"
-    payload = json.loads(tags.scripts[0])
+    payload = tags.payload
     assert set(payload["nodes"]["label"]) == {shown(p) for p in PAYLOADS}
     assert not BIDI.search(html)
     for name in PAGE_JS:
@@ -85,7 +85,7 @@ def test_page_loads_nothing_and_allows_only_its_own_scripts(renderer: str) -> No
     csp = next(a["content"] for t, a in tags.tags if a.get("http-equiv") == "Content-Security-Policy")
     assert "default-src 'none'" in csp and "connect-src 'none'" in csp
     script_src = csp.split("script-src", 1)[1].split(";", 1)[0]
-    code = tags.scripts[1:]  # everything but the JSON data block
+    code = tags.scripts[1:-1]  # everything but the JSON data blocks (the map's, the details')
     assert len(code) >= 3
     for script in code:
         digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
@@ -187,7 +187,7 @@ def test_unnamed_parties_are_small_unlabelled_and_say_what_the_source_says(seed_
 
 def test_seed_page_holds_every_node_edge_figure_and_the_virtuous_circle(tmp_path: Path, seed_graph: nx.MultiDiGraph) -> None:
     report = write_page(tmp_path / "seed.html", graph=seed_graph)
-    payload = json.loads(parse(report.path.read_text(encoding="utf-8")).scripts[0])
+    payload = parse(report.path.read_text(encoding="utf-8")).payload
     assert len(payload["nodes"]["id"]) == report.nodes == seed_graph.number_of_nodes()
     assert len(payload["edges"]["s"]) == report.edges == seed_graph.number_of_edges()
     assert payload["meta"]["sizeMeasure"] == report.size_measure == "PageRank"
@@ -240,7 +240,7 @@ def test_viz_command_writes_the_page(tmp_path: Path, seed_graph: nx.MultiDiGraph
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 0
     assert "nodes" in result.output and "vis" in result.output
-    payload = json.loads(parse(out.read_text(encoding="utf-8")).scripts[0])
+    payload = parse(out.read_text(encoding="utf-8")).payload
     assert payload["meta"]["focus"] == ECOD + "shanghai"
     assert payload["meta"]["renderer"] == "vis"
 
@@ -260,7 +260,7 @@ def test_viz_command_aggregates_by_community_and_rejects_unknown_chains(tmp_path
     result = CliRunner().invoke(app, ["viz", "--out", str(out), "--max-nodes", "50"])
     assert result.exit_code == 0, result.output
     assert "communities" in result.output
-    payload = json.loads(parse(out.read_text(encoding="utf-8")).scripts[0])
+    payload = parse(out.read_text(encoding="utf-8")).payload
     assert payload["meta"]["aggregated"]
     groups = payload["communities"]["groups"]
     assert sum(c["size"] for c in groups) == seed_graph.number_of_nodes() == len(payload["nodes"]["id"])
@@ -276,7 +276,7 @@ def test_chain_option_highlights_that_chain_too(tmp_path: Path, seed_graph: nx.M
     out = tmp_path / "page.html"
     result = CliRunner().invoke(app, ["viz", "--out", str(out), "--chain", "incubation-lineage"])
     assert result.exit_code == 0, result.output
-    payload = json.loads(parse(out.read_text(encoding="utf-8")).scripts[0])
+    payload = parse(out.read_text(encoding="utf-8")).payload
     names = [c["name"] for c in payload["chains"] if c["highlight"]]
     assert names == ["virtuous-circle", "incubation-lineage"]
     lineage = payload["chains"][1]

@@ -333,7 +333,7 @@ def test_hostile_labels_stay_inert_text(driver: Any, tmp_path: Path, renderer: s
     assert driver.execute_script("return typeof window.__pwned") == "undefined"
     assert driver.execute_script("return document.querySelectorAll('img, iframe, a, object, embed').length") == 0
     inline = driver.execute_script("return Array.from(document.scripts).filter(s => s.type !== 'application/json').length")
-    assert inline == len(parse(html).scripts) - 1
+    assert inline == len(parse(html).scripts) - 2  # all but the two JSON blocks
     assert console_errors(driver) == []
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "render_page",
     "write_page",
     "safe_json",
+    "split_payload",
     "vendored_js",
     "vis_network_js",
 ]
@@ -199,6 +200,41 @@ def _scripts(renderer: str) -> list[tuple[str, str]]:
     return [(name, _inline_script(code, name)) for name, code in libs + own]
 
 
+DETAILS = ("profiles", "edgeSources", "sections", "terms", "figures")
+"""Parts of the page's data that the first view does not need: they follow the page's scripts."""
+
+
+def split_payload(payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split a scene's payload into what the first view draws and the details read after it.
+
+    The first block (before the scripts) holds what the map needs: node columns but their IRIs,
+    edges, classes, label order, chains, communities. The second (after the scripts, parsed once
+    the first frame is drawn) holds profiles, sources, sections, terms, figures and the IRIs
+    (``ids``), so the browser neither tokenises nor parses them before drawing.
+
+    Parameters
+    ----------
+    payload : dict
+        :meth:`ecograph.viz.scene.Scene.payload` with its ``meta``.
+
+    Returns
+    -------
+    tuple of dict
+        ``(view, details)``.
+
+    Examples
+    --------
+    >>> view, details = split_payload({"nodes": {"id": ["a"], "x": [0.0]}, "profiles": {}, "meta": {}})
+    >>> view, details
+    ({'nodes': {'x': [0.0]}, 'meta': {}}, {'profiles': {}, 'ids': ['a']})
+    """
+    view = {k: v for k, v in payload.items() if k not in DETAILS}
+    details = {k: payload[k] for k in DETAILS if k in payload}
+    view["nodes"] = {k: v for k, v in payload["nodes"].items() if k != "id"}
+    details["ids"] = payload["nodes"]["id"]
+    return view, details
+
+
 def render_page(scene: Scene, *, title: str = "ecograph", renderer: str = DEFAULT_RENDERER) -> str:
     """Return the HTML page of a scene.
 
@@ -225,6 +261,7 @@ def render_page(scene: Scene, *, title: str = "ecograph", renderer: str = DEFAUL
     scripts = _scripts(renderer)
     payload = scene.payload()
     payload["meta"] = {**scene.meta, "title": title, "renderer": renderer, "charts": vendored_js("echarts") is not None}
+    view, details = split_payload(payload)
     # Only these scripts may run; anything injected would be refused by the browser.
     csp = (
         "default-src 'none'; "
@@ -238,7 +275,8 @@ def render_page(scene: Scene, *, title: str = "ecograph", renderer: str = DEFAUL
         version=__version__,
         csp=csp,
         css=_template("analysts-page.css"),
-        payload=safe_json(payload),
+        payload=safe_json(view),
+        details=safe_json(details),
         scripts=[code for _, code in scripts],
     )
 

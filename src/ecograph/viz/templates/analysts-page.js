@@ -2,10 +2,25 @@
 // reaches the DOM through textContent or a canvas, never as HTML. The renderer (renderer-*.js) draws.
 (function () {
   "use strict";
+  // The map's data comes first; profiles, sources, figures and IRIs follow the scripts (page.py's
+  // split_payload) and are read once the first frame is drawn, so the browser parses them after it.
   var data = JSON.parse(document.getElementById("ecograph-data").textContent);
-  var meta = data.meta, N = data.nodes.id.length, E = data.edges.s.length;
-  // Figures come as one columnar table; each node's profile gets its figures back as objects.
-  (function () {
+  var meta = data.meta, N = data.nodes.x.length, E = data.edges.s.length;
+  var col = data.nodes, classes = data.classes, sections = [], detailsLoaded = false;
+  data.profiles = {};
+  data.edgeSources = {};
+  data.terms = {};
+  col.id = [];
+  function loadDetails() {
+    if (detailsLoaded) return;
+    var details = JSON.parse(document.getElementById("ecograph-details").textContent);
+    col.id = details.ids;
+    data.profiles = details.profiles;
+    data.edgeSources = details.edgeSources;
+    data.terms = details.terms;
+    data.sections = sections = details.sections;
+    data.figures = details.figures;
+    // Figures come as one columnar table; each node's profile gets its figures back as objects.
     var t = data.figures, iri = function (k) { return k >= 0 ? t.iris[k] : ""; };
     for (var f = 0; f < (t.node || []).length; f++) {
       var key = String(t.node[f]);
@@ -17,8 +32,10 @@
         subsetOf: t.subsetOf[f] >= 0 ? "figure:" + t.subsetOf[f] : "", source: t.source[f] >= 0 ? t.source[f] : null
       });
     }
-  })();
-  var col = data.nodes, classes = data.classes, sections = data.sections;
+    detailsLoaded = true;
+    if (!document.getElementById("figures-view").hidden) showTab("figures");  // opened before the details were in
+    ready();
+  }
   var LABEL_FONT = "12px system-ui, 'Noto Sans', 'WenQuanYi Micro Hei', sans-serif";
   var MAX_LABELS = 250;
 
@@ -120,22 +137,32 @@
     return { x: p.x + p.r + 3, y: p.y - 8, w: w, h: 16 };
   }
   function overlaps(a, b) { return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h; }
+  // Boxes by the grid cells they cover (numeric keys: choosing labels tests each candidate of 10^5
+  // nodes against it, and string keys with arrays per test cost seconds there).
   function BoxGrid(cell) { this.cell = cell; this.cells = new Map(); }
-  BoxGrid.prototype.keys = function (b) {
-    var out = [], c = this.cell;
-    for (var gx = Math.floor(b.x / c); gx <= Math.floor((b.x + b.w) / c); gx++)
-      for (var gy = Math.floor(b.y / c); gy <= Math.floor((b.y + b.h) / c); gy++) out.push(gx + "," + gy);
-    return out;
+  BoxGrid.prototype.some = function (b, test) {
+    var c = this.cell, x1 = Math.floor((b.x + b.w) / c), y0 = Math.floor(b.y / c), y1 = Math.floor((b.y + b.h) / c);
+    for (var gx = Math.floor(b.x / c); gx <= x1; gx++)
+      for (var gy = y0; gy <= y1; gy++) {
+        var list = this.cells.get(gx * 65536 + gy);
+        if (list) for (var k = 0; k < list.length; k++) if (overlaps(list[k], b) && test(list[k])) return true;
+      }
+    return false;
   };
   BoxGrid.prototype.hits = function (b) {
-    var self = this, found = [];
-    this.keys(b).forEach(function (k) { (self.cells.get(k) || []).forEach(function (o) { if (found.indexOf(o) < 0 && overlaps(o, b)) found.push(o); }); });
+    var found = [];
+    this.some(b, function (o) { if (found.indexOf(o) < 0) found.push(o); return false; });
     return found;
   };
   BoxGrid.prototype.add = function (b) {
-    var self = this;
-    this.keys(b).forEach(function (k) { if (!self.cells.has(k)) self.cells.set(k, []); self.cells.get(k).push(b); });
+    var c = this.cell, x1 = Math.floor((b.x + b.w) / c), y0 = Math.floor(b.y / c), y1 = Math.floor((b.y + b.h) / c);
+    for (var gx = Math.floor(b.x / c); gx <= x1; gx++)
+      for (var gy = y0; gy <= y1; gy++) {
+        var key = gx * 65536 + gy, list = this.cells.get(key);
+        if (list) list.push(b); else this.cells.set(key, [b]);
+      }
   };
+  function any() { return true; }
 
   var drawn = { labels: [] };  // what the last frame drew: boxes of the labels, for stats()
   function chooseLabels(view) {
@@ -162,12 +189,13 @@
       // A place that covers no other node first; only the most important names (and highlighted
       // ones) may then take a place over a node, the rest are left out.
       var box = null, mayCover = k < 12 || nodeState(i) === "focus";
+      var notNode = function (d) { return d.node !== i; };
       for (var pass = 0; pass < (mayCover ? 2 : 1) && !box; pass++) {
         for (var where = 0; where < 4 && !box; where++) {
           var b = labelBox(i, p, where);
           if (b.x < 0 || b.x + b.w > w || b.y < 0 || b.y + b.h > h) continue;
-          if (grid.hits(b).length) continue;
-          if (pass === 0 && discs.hits(b).some(function (d) { return d.node !== i; })) continue;
+          if (grid.some(b, any)) continue;
+          if (pass === 0 && discs.some(b, notNode)) continue;
           box = b;
         }
       }
@@ -203,7 +231,7 @@
         ctx.fillText(name(hovered), b.x + 2, b.y + b.h / 2);
       }
     }
-    if (!firstFrameMs) { firstFrameMs = performance.now(); ready(); }
+    labelsDrawn();
   }
   // Aggregated overview: community names, biggest first, each left out where it would overlap one drawn.
   function paintGroupLabels(ctx, view) {
@@ -214,12 +242,12 @@
       var p = view.screen(c.id), text = c.size.toLocaleString("en") + " · " + c.label;
       if (!p) return;
       var box = { x: p.x + p.r + 3, y: p.y - 8, w: measureCtx.measureText(text).width + 4, h: 16 };
-      if (box.x + box.w > view.width || box.y < 0 || box.y + box.h > view.height || grid.hits(box).length) return;
+      if (box.x + box.w > view.width || box.y < 0 || box.y + box.h > view.height || grid.some(box, any)) return;
       grid.add(box);
       drawLabelBox(ctx, box, text, false, false);
     });
     drawn.labels = [];
-    if (!firstFrameMs) { firstFrameMs = performance.now(); ready(); }
+    labelsDrawn();
   }
   // Size an overlay canvas to its box, in device pixels; returns the scale to draw in CSS pixels.
   function fitCanvas(canvas, box) {
@@ -576,7 +604,7 @@
     document.getElementById("figures-view").hidden = graph;
     document.getElementById("tab-graph").setAttribute("aria-selected", String(graph));
     document.getElementById("tab-figures").setAttribute("aria-selected", String(!graph));
-    if (!graph && window.ecographFigures && !chartsDrawn) chartsDrawn = window.ecographFigures.draw(document.getElementById("charts"), api);
+    if (!graph && detailsLoaded && window.ecographFigures && !chartsDrawn) chartsDrawn = window.ecographFigures.draw(document.getElementById("charts"), api);
     if (!graph && !window.ecographFigures) document.getElementById("figures-note").textContent = "Charts need ECharts, vendored by scripts/setup.sh.";
     if (graph) renderer.resize();
   }
@@ -584,7 +612,16 @@
   document.getElementById("tab-figures").addEventListener("click", function () { showTab("figures"); });
 
   // --- status, stats ---------------------------------------------------------------------------
-  var firstFrameMs = 0, shownMs = 0;
+  // firstFrameMs: the renderer has drawn every node and edge of the first view; labelsMs: the labels
+  // of that view are drawn on it too.
+  var firstFrameMs = 0, labelsMs = 0, shownMs = 0;
+  function frameDrawn() { if (!firstFrameMs) firstFrameMs = performance.now(); }
+  function labelsDrawn() {
+    if (labelsMs) return;
+    frameDrawn();
+    labelsMs = performance.now();
+    ready();
+  }
   function status() {
     var c = renderer.counts();
     document.getElementById("status").textContent = c.nodes.toLocaleString("en") + " nodes, " + c.edges.toLocaleString("en") + " edges drawn" +
@@ -597,7 +634,9 @@
     status();
   }
   function ready() {
-    if (!window.ecographPage) return;  // the first frame came during start-up: announced at the end
+    // Ready once the first view and its labels are drawn and the details are read; the first frame
+    // may come during start-up: announced at the end.
+    if (!window.ecographPage || !labelsMs || !detailsLoaded || window.ecographPage.ready) return;
     // firstFrameMs is when the page drew; the browser still has to rasterise that frame (SwiftShader
     // does it on the CPU) before anyone sees it: the callback of the frame after it says when it had.
     requestAnimationFrame(function () { requestAnimationFrame(function () { shownMs = performance.now(); }); });
@@ -611,7 +650,7 @@
     sectionText: sectionText, figureValue: figureValue, growthText: growthText, qual: qual,
     nodeVisible: nodeVisible, edgeVisible: edgeVisible, nodeState: nodeState, edgeState: edgeState, dim: dim,
     colourOf: function (i) { return classes[col.cls[i]].color; },
-    paintLabels: paintLabels, paintGroupLabels: paintGroupLabels, fitCanvas: fitCanvas, hoverNode: hoverNode, hoverGroup: hoverGroup,
+    frameDrawn: frameDrawn, paintLabels: paintLabels, paintGroupLabels: paintGroupLabels, fitCanvas: fitCanvas, hoverNode: hoverNode, hoverGroup: hoverGroup,
     clickNode: function (i) { select(i); },
     clickGroup: function (c) { enterCommunity(c); },
     clickStage: function () { if (selected !== null) unfocus(); },
@@ -648,6 +687,7 @@
       labelOverlaps: countOverlaps(drawn.labels),
       charts: chartsDrawn,
       firstFrameMs: Math.round(firstFrameMs),
+      labelsMs: Math.round(labelsMs),
       shownMs: Math.round(shownMs)  // 0 until the first frame is on screen
     };
   }
@@ -674,5 +714,7 @@
   // The first generation's hook, kept for scripts written against it.
   window.ecograph = { meta: meta, ready: false, readyMs: null, counts: function () { return renderer.counts(); },
     search: search, select: window.ecographPage.select };
-  if (firstFrameMs) ready();
+  ready();
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", loadDetails);
+  else loadDetails();
 })();

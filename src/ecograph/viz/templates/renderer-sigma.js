@@ -27,15 +27,18 @@
         if (meta.aggregated && col.community[i] !== c) continue;
         g.addNode(String(i), { x: col.x[i], y: -col.y[i], size: col.size[i], color: page.colourOf(i), label: null, i: i });
       }
+      var es = data.edges.s, et = data.edges.t, kinds = data.edges.kind, all = !meta.aggregated;
       for (var e = 0; e < E; e++) {
-        var s = String(data.edges.s[e]), t = String(data.edges.t[e]);
-        if (g.hasNode(s) && g.hasNode(t)) g.addEdgeWithKey("e" + e, s, t, { color: data.edgeKinds[data.edges.kind[e]].color, size: 1, e: e });
+        var s = String(es[e]), t = String(et[e]);
+        if (all || (g.hasNode(s) && g.hasNode(t))) g.addEdgeWithKey("e" + e, s, t, { color: data.edgeKinds[kinds[e]].color, size: 1, e: e });
       }
       return g;
     }
+    // Sigma hands the reducers a copy of the attributes, so they change it in place (a second copy per
+    // node and edge cost a noticeable part of the first frame on 10^5 nodes).
     function nodeReducer(key, attrs) {
       if (attrs.group !== undefined) return attrs;
-      var i = attrs.i, out = Object.assign({}, attrs);
+      var i = attrs.i, out = attrs;
       if (!page.nodeVisible(i)) { out.hidden = true; return out; }
       var state = page.nodeState(i);
       if (state === "dim") { out.color = page.dim(attrs.color); out.zIndex = 0; }
@@ -45,7 +48,7 @@
     }
     function edgeReducer(key, attrs) {
       if (attrs.e === undefined) return attrs;
-      var e = attrs.e, out = Object.assign({}, attrs);
+      var e = attrs.e, out = attrs;
       if (!page.edgeVisible(e)) { out.hidden = true; return out; }
       var state = page.edgeState(e);
       if (state === "dim") { out.color = "#eceef2"; out.zIndex = 0; }
@@ -91,12 +94,12 @@
     // Sizes are in layout units, so no two nodes overlap at any zoom (the layout removed overlaps in
     // those units); zoomed out so far that a typical node would be under 2.5 px, sizes stop shrinking.
     function sizeFloor(g) {
-      var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity, sizes = [];
+      var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity, sizes = new Float64Array(g.order), n = 0;
       g.forEachNode(function (k, a) {
         minX = Math.min(minX, a.x); maxX = Math.max(maxX, a.x); minY = Math.min(minY, a.y); maxY = Math.max(maxY, a.y);
-        sizes.push(a.size);
+        sizes[n++] = a.size;
       });
-      sizes.sort(function (a, b) { return a - b; });
+      sizes.sort();  // numeric: a typed array
       var extent = Math.max(maxX - minX, maxY - minY, 1e-9);
       var px = (Math.min(container.clientWidth, container.clientHeight) - 80) / extent;
       return Math.max(1e-4, (sizes[sizes.length >> 1] || 1) * px / 2.5);
@@ -122,8 +125,11 @@
         zoomToSizeRatioFunction: function (ratio) { return Math.min(ratio, floor); },
         defaultDrawNodeHover: function () {}
       });
+      // Sigma drew the whole view, every node and edge, as it was made: that is the first frame. Its
+      // labels are chosen and drawn right after it, before the browser shows the frame.
+      page.frameDrawn();
       sigma.on("afterRender", paint);
-      paint();  // the labels of the frame Sigma drew as it was made, before this listener was there
+      paint();
       sigma.on("enterNode", function (ev) {
         var a = graph.getNodeAttributes(ev.node), x = ev.event.x, y = ev.event.y;
         if (a.group !== undefined) page.hoverGroup(a.group, x, y); else page.hoverNode(a.i, x, y);
