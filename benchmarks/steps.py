@@ -342,7 +342,7 @@ def step_page_open(spec: dict) -> None:
         stats = driver.execute_script("return window.ecographPage ? window.ecographPage.stats() : null") or {}
         errors = [e["message"][:120] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
     detail = ", ".join(f"{k} {stats[k]}" for k in ("renderer", "nodes", "edges", "aggregated", "labelsShown",
-                                                   "labelOverlaps", "firstFrameMs", "shownMs") if k in stats)
+                                                   "labelOverlaps", "firstFrameMs", "labelsMs", "shownMs") if k in stats)
     emit("page open", seconds, f"{page.stat().st_size / 1e6:.1f} MB in Chromium; {detail}" + (f"; errors: {errors}" if errors else ""))
     print(json.dumps({"name": "page stats", "seconds": seconds, "result": json.dumps(stats)}), flush=True)
 
