@@ -127,6 +127,11 @@ with open(target, "w", encoding="utf-8") as out:
         line = f"{s.n3()} {p.n3()} {o.n3()}"
         if line not in given:
             out.write(line + " .\n")
+# This process's own peak (VmHWM): ru_maxrss would start at the parent's size, copied when it forked.
+with open("/proc/self/status", encoding="ascii") as f:
+    peak = [line.split()[1] for line in f if line.startswith("VmHWM:")]
+with open(target + ".peak", "w", encoding="ascii") as f:
+    f.write(peak[0] if peak else "")
 """
 
 
@@ -273,30 +278,37 @@ def _check(status: int, source: Path, errors: Path) -> None:
         raise EcographError(f"the OWL 2 RL engine failed: {err[-1] if err else f'exit code {code}'}")
 
 
+def _own_peak_mb(report: Path, ru_maxrss: int) -> float:
+    """The child's peak MB as it reported it (VmHWM, KiB); ``ru_maxrss`` where /proc is missing."""
+    with contextlib.suppress(OSError, ValueError):
+        return int(report.read_text(encoding="ascii")) / 1024
+    return ru_maxrss / 1024
+
+
 def _run(parts: list[tuple[Path, Path]], skip: Path, timeout: float, workers: int) -> float:
     """Run the engine on each (input, output) part, ``workers`` at a time; return the largest child's peak MB."""
     deadline = time.monotonic() + timeout
     waiting = list(parts)
-    running: dict[int, tuple[subprocess.Popen[bytes], Path, Path]] = {}
+    running: dict[int, tuple[subprocess.Popen[bytes], Path, Path, Path]] = {}
     peak = 0.0
     try:
         while waiting or running:
             while waiting and len(running) < workers:
                 source, target = waiting.pop(0)
                 proc, errors = _start(source, target, skip)
-                running[proc.pid] = (proc, source, errors)
-            for pid, (proc, source, errors) in list(running.items()):
+                running[proc.pid] = (proc, source, target, errors)
+            for pid, (proc, source, target, errors) in list(running.items()):
                 done, status, usage = os.wait4(pid, os.WNOHANG)
                 if done:
                     del running[pid]
                     proc.returncode = os.waitstatus_to_exitcode(status)
                     _check(status, source, errors)
-                    peak = max(peak, usage.ru_maxrss / 1024)
+                    peak = max(peak, _own_peak_mb(Path(f"{target}.peak"), usage.ru_maxrss))
             if running and time.monotonic() > deadline:
                 raise EcographError(f"reasoning stopped: {ENGINE} took longer than the time limit of {timeout:g} s")
             time.sleep(0.05)
     finally:
-        for proc, _, _ in running.values():
+        for proc, *_ in running.values():
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
