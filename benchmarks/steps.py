@@ -350,7 +350,7 @@ def step_page_open(spec: dict) -> None:
 def step_store(spec: dict) -> None:
     """The analyst's commands against a store: chains and a focused page read from an Oxigraph server or Virtuoso.
 
-    The store is started as the tests start it (tests/test_publish.py's helpers), loaded with
+    The store is started as the tests start it (tests/support.py's helpers), loaded with
     the store ``ecograph query`` answers from (ontology, seed, synthetic graph, inferred graph)
     by its bulk loader; ``chains --endpoint`` (fetch in pages + projection + chain search) is
     timed against the same from the local files, and must find as many instances.
@@ -367,7 +367,7 @@ def step_store(spec: dict) -> None:
     from ecograph.rdf.loading import load_dataset, load_ontology
     from ecograph.remote.fetch import fetch_neighbourhood, fetch_store
     from ecograph.viz import write_page
-    from test_publish import VIRTUOSO_DEFAULT_GRAPH, _isql, _oxigraph, _running_server, _running_virtuoso
+    from support import VIRTUOSO_DEFAULT_GRAPH, isql_exec, oxigraph_exe, running_oxigraph, running_virtuoso
 
     fmt = ox.RdfFormat.TRIG if spec["path"].endswith(".trig") else ox.RdfFormat.N_QUADS
     with tempfile.TemporaryDirectory(dir=spec["out"]) as tmp:
@@ -391,12 +391,12 @@ def step_store(spec: dict) -> None:
         with contextlib.ExitStack() as stack:
             start = time.perf_counter()
             if spec["store"] == "oxigraph":
-                load = [_oxigraph(), "load", "--location", str(root / "db"), "--file", str(nquads)]
+                load = [oxigraph_exe(), "load", "--location", str(root / "db"), "--file", str(nquads)]
                 subprocess.run(load, check=True, capture_output=True)
-                endpoint = stack.enter_context(_running_server(root / "db")) + "/query"
+                endpoint = stack.enter_context(running_oxigraph(root / "db")) + "/query"
             else:
-                endpoint, port, isql = stack.enter_context(_running_virtuoso(root, root / "load"))
-                _isql(isql, port, f"ld_dir('{root / 'load'}', 'graph.nq', '{VIRTUOSO_DEFAULT_GRAPH}'); rdf_loader_run(); checkpoint;")
+                endpoint, port, isql = stack.enter_context(running_virtuoso(root, root / "load"))
+                isql_exec(isql, port, f"ld_dir('{root / 'load'}', 'graph.nq', '{VIRTUOSO_DEFAULT_GRAPH}'); rdf_loader_run(); checkpoint;")
             emit("store load", time.perf_counter() - start, f"{nquads.stat().st_size / 1e6:,.0f} MB of N-Quads")
             start = time.perf_counter()
             fetched = fetch_store(endpoint)
