@@ -6,7 +6,10 @@ import base64
 import hashlib
 import json
 import math
+import os
 import re
+import subprocess
+import sys
 from itertools import combinations
 from pathlib import Path
 
@@ -120,6 +123,27 @@ def test_layout_is_deterministic_and_removes_overlaps() -> None:
     pushed = remove_overlaps({"a": (0.0, 0.0), "b": (0.0, 0.0), "c": (1.0, 1.0)}, dict.fromkeys("abc", 4.0))
     for u, v in combinations("abc", 2):
         assert math.dist(pushed[u], pushed[v]) >= 8.0
+
+
+LAYOUT_OF_SMALL_PARTS = """
+import hashlib, json, networkx as nx
+from ecograph.viz.layout import layout
+g = nx.path_graph([f"p{i}" for i in range(700)])
+for k in range(40):
+    nx.add_cycle(g, [f"t{k}-{j}" for j in range(6)])
+print(hashlib.sha256(json.dumps(sorted(layout(g, dict.fromkeys(g, 3.0), seed=0).items())).encode()).hexdigest())
+"""
+
+
+def test_layout_is_the_same_in_every_python_process() -> None:
+    # Above 600 nodes each component is laid out apart; string node names must not make the
+    # result depend on the process's hash seed (a set's order), or builds would not be byte-identical.
+    runs = [
+        subprocess.run([sys.executable, "-c", LAYOUT_OF_SMALL_PARTS], env={**os.environ, "PYTHONHASHSEED": seed},
+                       capture_output=True, text=True, check=True).stdout
+        for seed in ("1", "2")
+    ]
+    assert runs[0] == runs[1] and len(runs[0].strip()) == 64
 
 
 def test_layout_keeps_neighbours_closer_than_strangers() -> None:

@@ -259,6 +259,19 @@ def remove_overlaps(
     return {v: (float(pos[k, 0]), float(pos[k, 1])) for k, v in enumerate(nodes)}
 
 
+def _in_order(graph: nx.Graph, nodes: Sequence[Any]) -> nx.Graph:
+    """The subgraph on ``nodes``, which yields them in that order.
+
+    ``graph.subgraph`` of a small part yields its nodes in the order of a set, which for strings
+    changes with every Python process (hash randomisation); ForceAtlas2 seeds positions by that
+    order, so the page's bytes would too.
+    """
+    part = nx.Graph()
+    part.add_nodes_from(nodes)
+    part.add_edges_from(graph.subgraph(nodes).edges())
+    return part
+
+
 def _component(
     graph: nx.Graph, radii: Mapping[Any, float], seed: int, spacing: float, strong_gravity: bool = False
 ) -> Positions:
@@ -339,7 +352,7 @@ def layout(graph: nx.Graph, radii: Mapping[Any, float], *, seed: int = 7, spacin
         whole = _component(graph, radii, seed, spacing, strong_gravity=True)
         return {v: (round(x, 1), round(y, 1)) for v, (x, y) in whole.items()}
     parts = sorted((sorted(c, key=str) for c in nx.connected_components(graph)), key=lambda c: (-len(c), str(c[0])))
-    laid = [_component(graph.subgraph(c), radii, seed, spacing) for c in parts]
+    laid = [_component(_in_order(graph, c), radii, seed, spacing) for c in parts]
     discs = []
     for part in laid:
         reach = max(math.hypot(x, y) + radii[v] for v, (x, y) in part.items())
