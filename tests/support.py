@@ -26,6 +26,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
+from ecograph.viz.payload import join_payload
+
 __all__ = [
     "FIXTURES",
     "REPO",
@@ -171,9 +173,7 @@ class _Tags(HTMLParser):
     @property
     def payload(self) -> dict[str, Any]:
         """The page's data as the page reads it: the map's block, then the details after the scripts."""
-        view, details = json.loads(self.scripts[0]), json.loads(self.scripts[-1])
-        ids = details.pop("ids")
-        return {**view, **details, "nodes": {"id": ids, **view["nodes"]}}
+        return join_payload(json.loads(self.scripts[0]), json.loads(self.scripts[-1]))
 
 
 def parse(html: str) -> _Tags:

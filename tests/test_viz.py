@@ -22,6 +22,7 @@ from ecograph.errors import EcographError
 from ecograph.viz import build_page, build_scene, write_page
 from ecograph.viz.layout import layout, remove_overlaps
 from ecograph.viz.page import safe_json
+from ecograph.viz.payload import join_payload, split_payload
 from ecograph.viz.style import FAMILIES, family_of
 from support import BIDI, ECO, ECOD, PAYLOADS, SECTION, VIRTUOUS_MEMBERS, hostile_graph, parse, shown
 
@@ -154,6 +155,18 @@ def test_layout_keeps_neighbours_closer_than_strangers() -> None:
     inside = sum(math.dist(pos[u], pos[v]) for u, v in combinations(range(8), 2)) / 28
     across = sum(math.dist(pos[u], pos[v]) for u in range(8) for v in range(8, 16)) / 64
     assert inside < across / 1.3
+
+
+def test_page_details_keep_repeated_strings_once_and_give_the_scene_back(seed_graph: nx.MultiDiGraph) -> None:
+    payload = build_scene(seed_graph).payload()
+    view, details = split_payload(payload)
+    assert join_payload(view, details) == payload
+    # Each IRI's namespace, each list of classes and each list of source sections is written once.
+    ids = details["ids"]
+    assert len(ids["prefixes"]) < 10 < len(ids["local"]) == seed_graph.number_of_nodes()
+    assert not any("://" in local for local in ids["local"])
+    assert len(details["classSets"]) == len({tuple(p["classes"]) for p in payload["profiles"].values() if "classes" in p})
+    assert "https://w3id.org/ecograph/id/" not in safe_json(details["profiles"])
 
 
 def test_seed_pages_are_byte_identical(tmp_path: Path, seed_graph: nx.MultiDiGraph) -> None:

@@ -14,6 +14,7 @@ import networkx as nx
 
 from ecograph.errors import EcographError
 from ecograph.utils import atomic_write
+from ecograph.viz.payload import split_payload
 from ecograph.viz.scene import DEFAULT_MAX_NODES, Scene, build_scene
 
 __all__ = [
@@ -198,41 +199,6 @@ def _scripts(renderer: str) -> list[tuple[str, str]]:
         libs.append(("echarts", charts))
     own = [(name, _template(name)) for name in (f"renderer-{renderer}.js", "figures-view.js", "analysts-page.js")]
     return [(name, _inline_script(code, name)) for name, code in libs + own]
-
-
-DETAILS = ("profiles", "edgeSources", "sections", "terms", "figures")
-"""Parts of the page's data that the first view does not need: they follow the page's scripts."""
-
-
-def split_payload(payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Split a scene's payload into what the first view draws and the details read after it.
-
-    The first block (before the scripts) holds what the map needs: node columns but their IRIs,
-    edges, classes, label order, chains, communities. The second (after the scripts, parsed once
-    the first frame is drawn) holds profiles, sources, sections, terms, figures and the IRIs
-    (``ids``), so the browser neither tokenises nor parses them before drawing.
-
-    Parameters
-    ----------
-    payload : dict
-        :meth:`ecograph.viz.scene.Scene.payload` with its ``meta``.
-
-    Returns
-    -------
-    tuple of dict
-        ``(view, details)``.
-
-    Examples
-    --------
-    >>> view, details = split_payload({"nodes": {"id": ["a"], "x": [0.0]}, "profiles": {}, "meta": {}})
-    >>> view, details
-    ({'nodes': {'x': [0.0]}, 'meta': {}}, {'profiles': {}, 'ids': ['a']})
-    """
-    view = {k: v for k, v in payload.items() if k not in DETAILS}
-    details = {k: payload[k] for k in DETAILS if k in payload}
-    view["nodes"] = {k: v for k, v in payload["nodes"].items() if k != "id"}
-    details["ids"] = payload["nodes"]["id"]
-    return view, details
 
 
 def render_page(scene: Scene, *, title: str = "ecograph", renderer: str = DEFAULT_RENDERER) -> str:

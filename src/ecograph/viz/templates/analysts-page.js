@@ -14,9 +14,22 @@
   function loadDetails() {
     if (detailsLoaded) return;
     var details = JSON.parse(document.getElementById("ecograph-details").textContent);
-    col.id = details.ids;
+    // The details keep every repeated string once (payload.py): IRIs as namespace + local part,
+    // classes and source sections as indexes into tables. Profiles get them back as lists.
+    var ids = details.ids, sets = details.sourceSets, i;
+    col.id = new Array(N);
+    for (i = 0; i < N; i++) col.id[i] = ids.prefixes[ids.prefix[i]] + ids.local[i];
     data.profiles = details.profiles;
-    data.edgeSources = details.edgeSources;
+    for (i = 0; i < N; i++) {
+      var c = details.nodeClasses[i], s = details.nodeSources[i], named = details.namesAreLabels[i];
+      if (c < 0 && s < 0 && !named) continue;
+      var q = data.profiles[String(i)] || (data.profiles[String(i)] = {});
+      if (c >= 0) q.classes = details.classSets[c];
+      if (named) q.names = col.zh[i] ? [["en", col.label[i]], ["zh", col.zh[i]]] : [["en", col.label[i]]];
+      if (s >= 0) q.sources = sets[s];
+    }
+    // Indexed by edge: data.edgeSources[String(e)] reads it as before.
+    data.edgeSources = details.edgeSources.map(function (k) { return k >= 0 ? sets[k] : undefined; });
     data.terms = details.terms;
     data.sections = sections = details.sections;
     data.figures = details.figures;
