@@ -53,6 +53,8 @@ LARGE_SIZE = 10_000_000
 FOCUS = "https://w3id.org/ecograph/id/synth/r0-gen1-incubator"  # viz --focus: a synthetic incubator every size has
 TARGET_LARGE_PEAK_MB = 16384.0  # the main job with reasoning at 10^7
 TARGET_LARGE_GROWTH = 15.0  # each step's time from 10^6 to 10^7
+# The groups of steps --steps can pick; the synthetic graph is always generated.
+STEP_GROUPS = ("load", "build", "reason", "checks", "export", "queries", "network", "store", "main_job")
 # Why a step may grow faster than the data, and the fix: shown beside a growth that misses its target.
 GROWTH_REASONS = {
     "export": ("sorting N-Triples lines is n log n and the lines no longer fit the caches; "
@@ -272,21 +274,48 @@ def bench_size(size: int, args: argparse.Namespace, queries: list[str], source: 
     rows.append(Row("generate (synth)", "generate", {"ecograph": gen}, f"{statements:,} statements"))
     noop = run_child({"step": "noop"}, limit)
     rows.append(Row("interpreter + imports", "baseline", {"ecograph": Cell(0.0, noop.peak_mb)}, "memory floor of every child"))
+    left_out = [g for g in STEP_GROUPS if g not in args.steps]
+    if left_out:
+        rows.append(Row("steps not run (--steps)", "baseline", {}, ", ".join(left_out)))
     with_rdflib = size <= args.rdflib_max
     tools = TOOLS if with_rdflib else TOOLS[:2]
     skipped = {} if with_rdflib else {"rdflib": Cell(note=f"skipped above {args.rdflib_max:,} statements (--rdflib-max)")}
 
     load = Row("load", "load", dict(skipped))
-    for tool in tools:
+    for tool in tools if {"load", "queries"} & args.steps else ():
         child = run_child({"step": "load", "tool": tool, "path": str(path)}, args.load_limit if tool == "rdflib" else step_limit)
         load.cells[tool] = cell(child, args.load_limit if tool == "rdflib" else step_limit)
-    rows.append(load)
+    if load.cells.keys() - skipped.keys():
+        rows.append(load)
 
     # The build as users run it, whole processes: ecograph build --no-reason against the bare engine.
     home = project_home(out / f"project-{size}", path)
     env = {**os.environ, "ECOGRAPH_HOME": str(home),
            "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}
     files = sorted(str(p) for p in (REPO / "src" / "ecograph" / "data" / "graph").rglob("*.trig")) + [str(path)]
+    if "build" in args.steps:
+        _build_rows(rows, out, size, env, files, args)
+    inferred = out / f"inferred-{size}.nq"
+    inferred.unlink(missing_ok=True)  # never an earlier run's
+    if "reason" in args.steps:
+        _reason_row(rows, path, inferred, step_limit)
+    if "checks" in args.steps:
+        _check_rows(rows, size, path, out, args)
+    if "export" in args.steps:
+        _export_rows(rows, path, out, size, step_limit)
+    if "queries" in args.steps:
+        _query_rows(rows, load, skipped, tools, path, inferred, queries, source, args)
+    if "network" in args.steps:
+        _network_rows(rows, path, out, size, step_limit)
+    if "store" in args.steps:
+        _store_rows(rows, path, out, size, inferred, args)
+    if "main_job" in args.steps:
+        _main_job_rows(rows, path, out, size, home, step_limit)
+    return rows
+
+
+def _build_rows(rows: list[Row], out: Path, size: int, env: dict[str, str], files: list[str], args: argparse.Namespace) -> None:
+    step_limit = args.step_limit
     build = median_process([sys.executable, "-m", "ecograph", "build", "--no-reason", "--out", str(out / f"build-{size}")],
                            env, step_limit, args.repeat)
     bare = median_process([sys.executable, str(HERE / "bare_pyoxigraph.py"), "--out", str(out / f"bare-{size}"), *files],
@@ -295,13 +324,17 @@ def bench_size(size: int, args: argparse.Namespace, queries: list[str], source: 
                     "ecograph: load, validate, four sorted exports, documentation; pyoxigraph: benchmarks/bare_pyoxigraph.py "
                     "(bulk load, write ttl, nt, trig, jsonld)"))
 
-    inferred = out / f"inferred-{size}.nq"
+
+def _reason_row(rows: list[Row], path: Path, inferred: Path, step_limit: float) -> None:
     child = run_child({"step": "materialise", "path": str(path), "out": str(inferred)}, step_limit)
     rows.append(Row("reason (OWL 2 RL, whole graph with the seed)", "reason", {"ecograph": cell(child, step_limit)},
                     "reasonable, as build runs it"))
     if child.error or child.timed_out:
         inferred.unlink(missing_ok=True)
 
+
+def _check_rows(rows: list[Row], size: int, path: Path, out: Path, args: argparse.Namespace) -> None:
+    limit, step_limit = args.limit, args.step_limit
     checks = (
         ("validate", {"step": "validate", "engine": "sparql"}, args.validate_sample),
         ("validate (pySHACL, the reference)", {"step": "validate", "engine": "pyshacl"}, args.pyshacl_sample),
@@ -319,6 +352,8 @@ def bench_size(size: int, args: argparse.Namespace, queries: list[str], source: 
         child = run_child({**spec, "path": str(target)}, step_limit)
         rows.append(Row(name, "check", {"ecograph": cell(child, step_limit)}, note))
 
+
+def _export_rows(rows: list[Row], path: Path, out: Path, size: int, step_limit: float) -> None:
     export_dir = out / f"export-{size}"
     export_dir.mkdir(parents=True, exist_ok=True)
     for fmt in EXPORTS:
@@ -332,6 +367,10 @@ def bench_size(size: int, args: argparse.Namespace, queries: list[str], source: 
             row.note = "raw pyoxigraph keeps duplicate triples across graphs"
         rows.append(row)
 
+
+def _query_rows(rows: list[Row], load: Row, skipped: dict[str, Cell], tools: tuple[str, ...], path: Path, inferred: Path,
+                queries: list[str], source: str, args: argparse.Namespace) -> None:
+    limit, step_limit = args.limit, args.step_limit
     if queries:
         results: dict[str, list[Child] | None] = {}
         for tool in tools:
@@ -349,6 +388,8 @@ def bench_size(size: int, args: argparse.Namespace, queries: list[str], source: 
     else:
         rows.append(Row("catalogue queries", "query", {"pyoxigraph": Cell(note=source), "rdflib": Cell(note=source)}))
 
+
+def _network_rows(rows: list[Row], path: Path, out: Path, size: int, step_limit: float) -> None:
     for step in ("projection", "chains", "analysis", "page", "page_open"):
         spec = {"step": step, "path": str(path), "out": str(out / f"page-{size}.html")}
         child = run_child(spec, step_limit)
@@ -356,6 +397,9 @@ def bench_size(size: int, args: argparse.Namespace, queries: list[str], source: 
         name = step.replace("_", " ")
         rows.append(Row(name, name, {"ecograph": cell(child, step_limit)}, note))
 
+
+def _store_rows(rows: list[Row], path: Path, out: Path, size: int, inferred: Path, args: argparse.Namespace) -> None:
+    step_limit = args.step_limit
     for store in args.stores:
         if size > args.store_max:
             skipped = Cell(note=f"skipped above {args.store_max:,} statements (--store-max)")
@@ -369,6 +413,8 @@ def bench_size(size: int, args: argparse.Namespace, queries: list[str], source: 
             shown = line if line == "chains (local files)" else f"{line} ({store})"
             rows.append(Row(shown, kind, {"ecograph": cell(child, step_limit, line)}))
 
+
+def _main_job_rows(rows: list[Row], path: Path, out: Path, size: int, home: Path, step_limit: float) -> None:
     spec = {"step": "main_job", "path": str(path), "out": str(out / f"main-job-{size}"), "home": str(home), "reason": True}
     child = run_child(spec, step_limit)
     rows.append(Row("main job", "main job", {"ecograph": cell(child, step_limit, "main job")},
@@ -377,7 +423,6 @@ def bench_size(size: int, args: argparse.Namespace, queries: list[str], source: 
     for line in child.lines:
         if line["name"].startswith("main job: "):
             rows.append(Row(line["name"], "main job step", {"ecograph": Cell(line["seconds"], None, line["result"])}))
-    return rows
 
 
 def markdown(size: int, rows: list[Row]) -> str:
@@ -651,10 +696,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store-max", type=int, default=1_000_000, help="run the store steps only up to this size")
     parser.add_argument("--fresh", action="store_true", help="do not keep the other sizes of an earlier results.json")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each whole-process build (the median is shown)")
+    parser.add_argument("--steps", default=",".join(STEP_GROUPS),
+                        help=f"comma-separated groups of steps to run (default: all of {', '.join(STEP_GROUPS)}); "
+                             "the ones left out are named in the table")
     parser.add_argument("--page-only", action="store_true",
                         help="only the analysts' page: the seed and each size (synthetic graphs made with --seed)")
     args = parser.parse_args(argv)
     args.stores = [s for s in args.stores.split(",") if s]
+    args.steps = {s.strip() for s in args.steps.split(",") if s.strip()}
+    if unknown := args.steps - set(STEP_GROUPS):
+        parser.error(f"--steps: unknown {', '.join(sorted(unknown))} (choose from {', '.join(STEP_GROUPS)})")
     sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()} | ({10_000_000} if args.with_10m else set()))
     args.out.mkdir(parents=True, exist_ok=True)
     about = info(args.step_limit)
