@@ -125,13 +125,16 @@ def test_analyze_and_export_from_a_store_equal_the_local_run(
     assert (tmp_path / "remote.graphml").read_bytes() == (tmp_path / "local.graphml").read_bytes()
 
 
+@pytest.mark.parametrize("store", ["oxigraph", "virtuoso"])
 @pytest.mark.parametrize("focus,hops", [(ECOD + "zbj", 2), (ECOD + "most", 1), (ECOD + "synth/r1-gen1-incubator", 2)])
-def test_a_focused_page_fetches_only_the_neighbourhood(oxigraph: str, project_dir: Project, focus: str, hops: int) -> None:
+def test_a_focused_page_fetches_only_the_neighbourhood(
+    store: str, project_dir: Project, focus: str, hops: int, request: pytest.FixtureRequest
+) -> None:
     from ecograph.viz.scene import neighbourhood
 
     if focus not in project_dir.projection:
         pytest.skip(f"{focus} is not in this synthetic graph")
-    fetched = project_endpoint(oxigraph, focus=focus, hops=hops)
+    fetched = project_endpoint(request.getfixturevalue(store), focus=focus, hops=hops)
     assert fetched.number_of_nodes() < project_dir.projection.number_of_nodes() / 4
     _same_projection(neighbourhood(project_dir.projection, focus, hops), neighbourhood(fetched, focus, hops))
 

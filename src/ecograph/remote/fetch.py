@@ -54,25 +54,25 @@ SELECT DISTINCT ?s ?p ?o WHERE {{
 _DERIVED = """PREFIX eco: <{eco}> PREFIX prov: <{prov}>
 SELECT DISTINCT ?s ?o WHERE {{ ?s prov:wasDerivedFrom ?o . ?o a eco:SourceSection }}""".format(eco=PREFIXES["eco"], prov=PREFIXES["prov"])
 _WAS_DERIVED_FROM = ox.NamedNode(PREFIXES["prov"] + "wasDerivedFrom")
-# Statements of the named graphs that touch one of the given IRIs (either end).
+# Statements of the named graphs that touch one of the given IRIs (either end). The VALUES sit inside
+# each branch and the class test is a FILTER: with the VALUES outside, or the classes as a second
+# VALUES, Oxigraph first enumerated every typed statement (1.8 s instead of 0.01 s a request at 10^5).
 _AROUND = """SELECT DISTINCT ?g ?s ?p ?o WHERE {{
-  VALUES ?x {{ {nodes} }}
-  {{ GRAPH ?g {{ ?x ?p ?o }} BIND(?x AS ?s) }} UNION {{ GRAPH ?g {{ ?s ?p ?x }} BIND(?x AS ?o) }}
+  {{ VALUES ?s {{ {nodes} }} GRAPH ?g {{ ?s ?p ?o }} }} UNION {{ VALUES ?o {{ {nodes} }} GRAPH ?g {{ ?s ?p ?o }} }}
 }}"""
 # The last ring is only described: its own statements (labels, classes, links) and its figures.
 _ABOUT = """SELECT DISTINCT ?g ?s ?p ?o WHERE {{
-  VALUES ?x {{ {nodes} }}
-  {{ GRAPH ?g {{ ?x ?p ?o }} BIND(?x AS ?s) }}
-  UNION {{ GRAPH ?g {{ ?s ?p ?x }} GRAPH ?typed {{ ?s a ?c }} VALUES ?c {{ FOLDED }} BIND(?x AS ?o) }}
+  {{ VALUES ?s {{ {nodes} }} GRAPH ?g {{ ?s ?p ?o }} }}
+  UNION {{ VALUES ?o {{ {nodes} }} GRAPH ?g {{ ?s ?p ?o }} GRAPH ?typed {{ ?s a ?c }} FILTER(?c IN (FOLDED)) }}
 }}"""
 # Things whose statements are folded into their neighbours by the projection: fetched with them.
 _FOLDED_CLASSES = {PREFIXES["org"] + "Post", PREFIXES["org"] + "Membership", PREFIXES["eco"] + "StatisticalObservation",
                    "http://purl.org/linked-data/cube#Observation"}
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _NODES_PER_REQUEST = 200
-_FOLDED_VALUES = " ".join(f"<{c}>" for c in sorted(_FOLDED_CLASSES))
-_FOLDED = "SELECT DISTINCT ?x WHERE {{ VALUES ?x {{ {nodes} }} VALUES ?c {{ " + _FOLDED_VALUES + " }} GRAPH ?g {{ ?x a ?c }} }}"
-_ABOUT = _ABOUT.replace("FOLDED", _FOLDED_VALUES)
+_FOLDED_LIST = ", ".join(f"<{c}>" for c in sorted(_FOLDED_CLASSES))
+_FOLDED = "SELECT DISTINCT ?x WHERE {{ VALUES ?x {{ {nodes} }} GRAPH ?g {{ ?x a ?c }} FILTER(?c IN (" + _FOLDED_LIST + ")) }}"
+_ABOUT = _ABOUT.replace("FOLDED", _FOLDED_LIST)
 
 
 @dataclass
