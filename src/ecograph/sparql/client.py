@@ -45,7 +45,9 @@ DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 """Bytes a remote answer may have (256 MiB): enough for a few million rows, far from filling memory."""
 
-_SELECT_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9, text/tab-separated-values;q=0.5"
+# XML first: every SPARQL store writes it (it is SPARQL 1.0's format), and Virtuoso writes it 2.7 times
+# faster than JSON (50,000 rows: 3.2 s against 8.6 s), which is most of `chains --endpoint`'s time there.
+_SELECT_ACCEPT = "application/sparql-results+xml, application/sparql-results+json;q=0.9, text/tab-separated-values;q=0.5"
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 _RESULT_TYPES = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
