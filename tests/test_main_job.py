@@ -40,6 +40,8 @@ def test_inferred_output_classifies_the_virtuous_circle(tmp_path: Path) -> None:
     }
     assert members == {"zbj", "iflytek", "daan-gene", "enjoyor"}
     assert [s.name for s in job.steps][-3:] == ["queries", "chains", "page"]
+    # The stores were let go before the chains and the page (peak memory at 10^7 statements).
+    assert job.build.data is None and not job.build.inferred and not job.build.provenance
     page = (tmp_path / "build" / "ecograph.html").read_text(encoding="utf-8")
     assert "Particle Space" in page
     assert not re.search(r"""(src|href)=["']https?://""", page)
