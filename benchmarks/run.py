@@ -419,12 +419,27 @@ def _store_rows(rows: list[Row], path: Path, out: Path, size: int, inferred: Pat
 def _main_job_rows(rows: list[Row], path: Path, out: Path, size: int, home: Path, step_limit: float) -> None:
     spec = {"step": "main_job", "path": str(path), "out": str(out / f"main-job-{size}"), "home": str(home), "reason": True}
     child = run_child(spec, step_limit)
-    rows.append(Row("main job", "main job", {"ecograph": cell(child, step_limit, "main job")},
+    job = cell(child, step_limit, "main job")
+    if job.seconds is None:
+        job.note += f" (peak memory until then {child.peak_mb:,.0f} MB)"
+    rows.append(Row("main job", "main job", {"ecograph": job},
                     "`ecograph run` in one process, reasoning included: load, validate, reason, export, document, "
                     "catalogue, chains, page"))
+    results = {line["name"].removeprefix("main job result: "): line["result"]
+               for line in child.lines if line["name"].startswith("main job result: ")}
+    finished = set()
     for line in child.lines:
         if line["name"].startswith("main job: "):
-            rows.append(Row(line["name"], "main job step", {"ecograph": Cell(line["seconds"], None, line["result"])}))
+            name = line["name"].removeprefix("main job: ")
+            finished.add(name)
+            note = "; ".join(filter(None, (results.get(name), line["result"])))
+            rows.append(Row(line["name"], "main job step", {"ecograph": Cell(line["seconds"], None, note)}))
+    unfinished = [line["name"].removeprefix("main job starts: ") for line in child.lines
+                  if line["name"].startswith("main job starts: ")]
+    for name in unfinished:
+        if name not in finished:
+            why = f"> {step_limit:g} s (stopped in this step)" if child.timed_out else f"NO (crashed: {child.error[:100]})"
+            rows.append(Row(f"main job: {name}", "main job step", {"ecograph": Cell(note=why)}))
 
 
 def markdown(size: int, rows: list[Row]) -> str:

@@ -434,27 +434,34 @@ def step_main_job(spec: dict) -> None:
 
     The real main job in one process (load, validate, reason, export, document, catalogue,
     chains, page), so its peak memory is the job's. Each step's time and the process's peak
-    memory during it are emitted too (the reasoning engine's own child is in its result).
+    memory during it are emitted as soon as the step ends ("main job: NAME"), and "main job
+    starts: NAME" as it begins, so that a job stopped at the time limit still shows the steps
+    it finished and the one it was in; each step's result follows at the end ("main job
+    result: NAME"; the reasoning engine's own child is in the reason step's result).
     """
     from ecograph.build.main_job import run_main_job
 
     out = Path(spec["out"])
     os.environ["ECOGRAPH_HOME"] = spec["home"]  # benchmarks/run.py's project of the seed and the synthetic graph
-    peaks: list[float] = []
+    current: list[tuple[str, float]] = []
+
+    def finish_step() -> None:
+        if current:
+            name, began = current.pop()
+            emit(f"main job: {name}", time.perf_counter() - began, f"process peak {_peak_mb():,.0f} MB")
 
     def progress(step: str) -> None:
-        peaks.append(_peak_mb())
+        finish_step()
         _reset_peak()
+        emit(f"main job starts: {step}", 0.0)
+        current.append((step, time.perf_counter()))
 
-    _reset_peak()
     start = time.perf_counter()
     job = run_main_job(out / "build", reason=spec.get("reason", True), progress=progress)
+    finish_step()
     seconds = time.perf_counter() - start
-    peaks.append(_peak_mb())
-    # progress() runs at each step's start: the peak it reads is the previous step's.
-    step_peaks = peaks[1:]
-    for step, peak in zip(job.steps, step_peaks, strict=False):  # a failed job has fewer peaks
-        emit(f"main job: {step.name}", step.seconds, f"{step.result}; process peak {peak:,.0f} MB")
+    for step in job.steps:
+        emit(f"main job result: {step.name}", step.seconds, step.result)
     emit("main job", seconds, "; ".join(f"{s.name} {s.seconds:.1f} s" for s in job.steps))
 
 
