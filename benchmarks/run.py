@@ -64,6 +64,9 @@ GROWTH_REASONS = {
     "chains": ("the chain instances' Python objects outgrow the caches; "
                "fix: count instances on the plain index, build dicts only for those shown"),
     "reason": "the engine's joins grow with the classes' extents; fix: partition the data by region for the engine",
+    "page": ("above --max-nodes (150,000 nodes) the page groups the graph by the analysis' Louvain communities, and "
+             "networkx's pure-Python Louvain on the ~10^6-node actor graph is slow (98,000 nodes: 29 s); "
+             "fix: a compiled Louvain or Leiden (igraph, leidenalg) for the analysis and the page alike"),
 }
 
 
@@ -615,7 +618,10 @@ def _growth_lines(results: dict[int, list[Row]], small: int, large: int, bound: 
         c, b = _seconds(row, "ecograph"), _seconds(before.get(row.step), "ecograph")
         if not (c and b):
             if row.cells.get("ecograph") and row.cells["ecograph"].seconds is None and row.step in before:
-                lines.append(f"| {row.step}: time growth ×{large / small:g} data ≤ ×{bound:g} | {_failed(row.cells['ecograph'])} | NO |")
+                reason = next((text for key, text in GROWTH_REASONS.items() if key in row.step), "")
+                why = f" ({reason})" if reason else ""
+                lines.append(f"| {row.step}: time growth ×{large / small:g} data ≤ ×{bound:g} | "
+                             f"{_failed(row.cells['ecograph'])}{why} | NO |")
             continue
         g = c / b
         why = ""
