@@ -731,6 +731,8 @@ def main(argv: list[str] | None = None) -> int:
     args.steps = {s.strip() for s in args.steps.split(",") if s.strip()}
     if unknown := args.steps - set(STEP_GROUPS):
         parser.error(f"--steps: unknown {', '.join(sorted(unknown))} (choose from {', '.join(STEP_GROUPS)})")
+    if args.steps & {"queries", "store"}:
+        args.steps.add("reason")  # their store holds the inferred graph, as `ecograph query` answers from it
     sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()} | ({10_000_000} if args.with_10m else set()))
     if args.report:
         return report(args.out / "results.json")
