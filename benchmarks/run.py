@@ -439,9 +439,9 @@ def _main_job_rows(rows: list[Row], path: Path, out: Path, size: int, home: Path
             finished.add(name)
             note = "; ".join(filter(None, (results.get(name), line["result"])))
             rows.append(Row(line["name"], "main job step", {"ecograph": Cell(line["seconds"], None, note)}))
-    unfinished = [line["name"].removeprefix("main job starts: ") for line in child.lines
-                  if line["name"].startswith("main job starts: ")]
-    for name in unfinished:
+    started = [line["name"].removeprefix("main job starts: ") for line in child.lines
+               if line["name"].startswith("main job starts: ")]
+    for name in started:
         if name not in finished:
             why = f"> {step_limit:g} s (stopped in this step)" if child.timed_out else f"NO (crashed: {child.error[:100]})"
             rows.append(Row(f"main job: {name}", "main job step", {"ecograph": Cell(note=why)}))
@@ -568,23 +568,40 @@ def targets(results: dict[int, list[Row]], small: int | None) -> str:
         lines.append(f"| {row.step}: < {TARGET_QUERY_SECONDS:g} s, ≥ {TARGET_QUERY_SPEEDUP:g}× rdflib, an answer, engines agree | "
                      f"{text} | {_verdict(ok)} |")
 
-    if not {"projection", "chains", "page", "page open"} & by_step.keys():  # the network steps were left out (--steps)
-        lines.append("| chain search, page size, page open | not run (--steps) | n/a |")
-        lines += _main_job_lines(by_step.get("main job"), TARGET_PEAK_MB, "with reasoning")
-        return _after_main_targets(results, small, lines)
-    chains = by_step.get("chains")
-    cs = _seconds(chains, "ecograph")
-    chains_measured = _failed(chains.cells.get("ecograph") if chains else None) if cs is None else f"{cs:.2f} s"
-    lines.append(f"| chain search < {TARGET_CHAINS_SECONDS:g} s | {chains_measured} | "
-                 f"{_verdict(False if cs is None else cs < TARGET_CHAINS_SECONDS)} |")
+    if {"projection", "chains", "page", "page open"} & by_step.keys():
+        lines += _chain_lines(by_step.get("chains"))
     for row in (r for r in rows if r.kind == "store" and r.step.startswith("chains --endpoint")):
         c = row.cells.get("ecograph")
         ok = c is not None and c.seconds is not None and "same instances" in c.note
         measured = _failed(c) if c is None or c.seconds is None else f"{c.seconds:.1f} s; {c.note}"
         lines.append(f"| {row.step}: same instances as the local run | {measured} | {_verdict(ok)} |")
-    page = by_step.get("page")
+    if {"projection", "chains", "page", "page open"} & by_step.keys():
+        lines += _page_lines(by_step.get("page"), by_step.get("page open"))
+    else:  # the network steps were left out (--steps)
+        lines.append("| chain search, page size, page open | not run (--steps) | n/a |")
+    lines += _main_job_lines(by_step.get("main job"), TARGET_PEAK_MB, "with reasoning")
+
+    if small is not None and small in results and small < TARGET_SIZE:
+        lines += _growth_lines(results, small, TARGET_SIZE, TARGET_GROWTH * TARGET_SIZE / small)
+    if LARGE_SIZE in results:
+        large = {r.step: r for r in results[LARGE_SIZE]}
+        lines += ["", f"### Targets at {LARGE_SIZE:,} statements", "", "| target | measured | met |", "|---|---|---|"]
+        lines += _main_job_lines(large.get("main job"), TARGET_LARGE_PEAK_MB, "with reasoning")
+        lines += _growth_lines(results, TARGET_SIZE, LARGE_SIZE, TARGET_LARGE_GROWTH)
+    return "\n".join(lines) + "\n"
+
+
+def _chain_lines(chains: Row | None) -> list[str]:
+    cs = _seconds(chains, "ecograph")
+    chains_measured = _failed(chains.cells.get("ecograph") if chains else None) if cs is None else f"{cs:.2f} s"
+    return [f"| chain search < {TARGET_CHAINS_SECONDS:g} s | {chains_measured} | "
+            f"{_verdict(False if cs is None else cs < TARGET_CHAINS_SECONDS)} |"]
+
+
+def _page_lines(page: Row | None, page_open: Row | None) -> list[str]:
+    lines = []
     page_mb = page.cells["ecograph"].note if page else ""
-    opened = _seconds(by_step.get("page open"), "ecograph")
+    opened = _seconds(page_open, "ecograph")
     size_ok = None
     if page and page.cells["ecograph"].seconds is not None:
         size = float(page_mb.rsplit(",", 1)[-1].replace("MB", "").strip() or "nan")
@@ -594,19 +611,7 @@ def targets(results: dict[int, list[Row]], small: int | None) -> str:
     lines.append(f"| page opens in Chromium < {TARGET_PAGE_OPEN_SECONDS:g} s | "
                  f"{'not measured' if opened is None else f'{opened:.2f} s'} | "
                  f"{_verdict(False if opened is None else opened < TARGET_PAGE_OPEN_SECONDS)} |")
-    lines += _main_job_lines(by_step.get("main job"), TARGET_PEAK_MB, "with reasoning")
-    return _after_main_targets(results, small, lines)
-
-
-def _after_main_targets(results: dict[int, list[Row]], small: int | None, lines: list[str]) -> str:
-    if small is not None and small in results and small < TARGET_SIZE:
-        lines += _growth_lines(results, small, TARGET_SIZE, TARGET_GROWTH * TARGET_SIZE / small)
-    if LARGE_SIZE in results:
-        large = {r.step: r for r in results[LARGE_SIZE]}
-        lines += ["", f"### Targets at {LARGE_SIZE:,} statements", "", "| target | measured | met |", "|---|---|---|"]
-        lines += _main_job_lines(large.get("main job"), TARGET_LARGE_PEAK_MB, "with reasoning")
-        lines += _growth_lines(results, TARGET_SIZE, LARGE_SIZE, TARGET_LARGE_GROWTH)
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _main_job_lines(job: Row | None, limit_mb: float, what: str) -> list[str]:
@@ -627,19 +632,20 @@ def _growth_lines(results: dict[int, list[Row]], small: int, large: int, bound: 
         c, b = _seconds(row, "ecograph"), _seconds(before.get(row.step), "ecograph")
         if not (c and b):
             if row.cells.get("ecograph") and row.cells["ecograph"].seconds is None and row.step in before:
-                reason = next((text for key, text in GROWTH_REASONS.items() if key in row.step), "")
-                why = f" ({reason})" if reason else ""
                 lines.append(f"| {row.step}: time growth ×{large / small:g} data ≤ ×{bound:g} | "
-                             f"{_failed(row.cells['ecograph'])}{why} | NO |")
+                             f"{_failed(row.cells['ecograph'])}{_growth_reason(row.step)} | NO |")
             continue
         g = c / b
-        why = ""
-        if g > bound:
-            reason = next((text for key, text in GROWTH_REASONS.items() if key in row.step), "")
-            why = f" ({reason})" if reason else ""
+        why = _growth_reason(row.step) if g > bound else ""
         lines.append(f"| {row.step}: time growth ×{large / small:g} data ≤ ×{bound:g} | {b:.2f} s → {c:.2f} s = ×{g:.1f}{why} | "
                      f"{_verdict(g <= bound)} |")
     return lines
+
+
+def _growth_reason(step: str) -> str:
+    """Why a step grows faster than the data, and the fix, in brackets (empty when none is known)."""
+    reason = next((text for key, text in GROWTH_REASONS.items() if key in step), "")
+    return f" ({reason})" if reason else ""
 
 
 def page_rows(graphs: list[tuple[str, Path | str]], args: argparse.Namespace) -> list[dict]:

@@ -74,7 +74,7 @@ def run_main_job(
     started = time.perf_counter()
     graph = project(report.data, inferred=report.inferred, ontology=report.ontology)
     # From here on the projection is all the job needs: the build's stores leave memory (at 10^7
-    # statements the data and the inferred statements hold about 7 GB; the page's communities need it).
+    # statements the data and the inferred statements hold about 7 GB, which the page's communities need).
     report.data, report.inferred, report.provenance = None, [], []
     found = find_chains(graph)
     counts = ", ".join(f"{name} {len(instances)}" for name, instances in found.items())

@@ -68,7 +68,6 @@ _ABOUT = """SELECT DISTINCT ?g ?s ?p ?o WHERE {{
 # Things whose statements are folded into their neighbours by the projection: fetched with them.
 _FOLDED_CLASSES = {PREFIXES["org"] + "Post", PREFIXES["org"] + "Membership", PREFIXES["eco"] + "StatisticalObservation",
                    "http://purl.org/linked-data/cube#Observation"}
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _NODES_PER_REQUEST = 200
 _FOLDED_LIST = ", ".join(f"<{c}>" for c in sorted(_FOLDED_CLASSES))
 _FOLDED = "SELECT DISTINCT ?x WHERE {{ VALUES ?x {{ {nodes} }} GRAPH ?g {{ ?x a ?c }} FILTER(?c IN (" + _FOLDED_LIST + ")) }}"
