@@ -46,7 +46,8 @@ def test_analysis_never_imports_rdflib() -> None:
     tree = ast.parse(Path(analysis.__file__).read_text(encoding="utf-8"))
     imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-    assert imported <= {"__future__", "collections", "collections.abc", "itertools", "typing", "networkx"}
+    # igraph (with random to seed it) is a graph library too: the compiled Louvain for large graphs.
+    assert imported <= {"__future__", "collections", "collections.abc", "itertools", "typing", "networkx", "igraph", "random"}
     probe = "import sys, ecograph.network.analysis; print('rdflib' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == "False"
 
@@ -164,3 +165,39 @@ def test_analysis_csv_cells_never_become_formulas(monkeypatch: pytest.MonkeyPatc
     cells = [c for r in csv.reader(io.StringIO(as_csv.stdout)) for c in r]
     assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cells
     assert not [c for c in cells if c[:1] in ("=", "+", "@") or (c[:1] == "-" and not c[1:2].isdigit())]
+
+
+TWO_TRIANGLES = [("a", "b"), ("b", "c"), ("c", "a"), ("x", "y"), ("y", "z"), ("z", "x"), ("c", "x")]
+FOUR_CLIQUES = [
+    (f"{k}{i}", f"{k}{j}") for k in "pqrs" for i in range(5) for j in range(i + 1, 5)
+] + [("p0", "q0"), ("q0", "r0"), ("r0", "s0"), ("s0", "p0")]
+
+
+@pytest.mark.parametrize(
+    ("edges", "expected"),
+    [
+        (TWO_TRIANGLES, [["a", "b", "c"], ["x", "y", "z"]]),
+        (FOUR_CLIQUES, [[f"{k}{i}" for i in range(5)] for k in "pqrs"]),
+    ],
+    ids=["two-triangles", "four-cliques-in-a-ring"],
+)
+@pytest.mark.parametrize("compiled", [False, True], ids=["louvain", "leiden"])
+def test_louvain_and_leiden_find_the_dense_groups(
+    monkeypatch: pytest.MonkeyPatch, edges: list[tuple[str, str]], expected: list[list[str]], compiled: bool
+) -> None:
+    graph = nx.MultiDiGraph()
+    graph.add_edges_from(edges)
+    monkeypatch.setattr(analysis, "LEIDEN_ABOVE", 0 if compiled else 10**9)
+    assert analysis.communities(graph, seed=3) == expected
+    assert analysis.communities_method(graph).startswith("igraph" if compiled else "networkx")
+
+
+def test_leiden_is_reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A graph with many equally good splits: only the seed decides, and the same seed decides the same.
+    graph = nx.MultiDiGraph(nx.grid_2d_graph(12, 12))
+    graph = nx.relabel_nodes(graph, {n: f"n{n[0]:02d}-{n[1]:02d}" for n in graph})
+    monkeypatch.setattr(analysis, "LEIDEN_ABOVE", 0)
+    first = analysis.communities(graph, seed=1)
+    assert first == analysis.communities(graph, seed=1)
+    assert sorted(n for c in first for n in c) == sorted(graph)
+    assert len(first) > 1

@@ -28,8 +28,9 @@ from ecograph.build.full import FULL_EXPORT, ontology_quads
 from ecograph.build.parallel import run_forked
 from ecograph.errors import EcographError, ValidationFailed
 from ecograph.paths import build_dir, ontology_dir
-from ecograph.rdf.export import ExportFormat, export_all
+from ecograph.rdf.export import ExportFormat, export_all, trig_spliced
 from ecograph.rdf.loading import data_files, load_dataset, load_ontology, ontology_files, temporarily_added
+from ecograph.utils import atomic_write
 
 __all__ = ["OutputFile", "StepResult", "BuildReport", "build", "ontology_html"]
 
@@ -228,22 +229,37 @@ def _data_exports(tmp: Path, data: ox.Store, with_full: bool) -> list[ExportJob]
 
 
 def _inferred_and_full(tmp: Path, data: ox.Store, report: BuildReport, with_full: bool = True) -> list[ExportJob]:
-    """The inferred files in one job and, with ``with_full``, the full export in another (the longer, first)."""
+    """The inferred Turtle in one job; the inferred TriG and, with ``with_full``, the full export in another.
+
+    The full export splices the TriG texts of the data and of the inferred statements, which are
+    written already, with the ontology's graphs (:func:`ecograph.rdf.export.trig_spliced`): no store
+    of everything, no sort of everything. Only where that cannot give the same bytes (a blank node
+    in a named graph of the data) are the statements added to the data store and written again.
+    """
     inferred = ox.Store()
     inferred.extend(report.inferred)
     inferred.extend(report.provenance)
+    ttl, trig = INFERRED_EXPORTS
 
-    def inferred_files() -> list[int]:
-        counts = export_all(_without_provenance(inferred), [(INFERRED_EXPORTS[0][1], tmp / INFERRED_EXPORTS[0][0])])
-        return counts + export_all(inferred, [(INFERRED_EXPORTS[1][1], tmp / INFERRED_EXPORTS[1][0])])
+    def inferred_turtle() -> list[int]:
+        return export_all(_without_provenance(inferred), [(ttl[1], tmp / ttl[0])])
 
-    def full_file() -> list[int]:
-        # The ontology files' graphs and the inferred graph join the data in place: no copy of the whole store.
+    def inferred_trig_and_full() -> list[int]:
+        counts = export_all(inferred, [(trig[1], tmp / trig[0])])
+        if not with_full:
+            return counts
+        data_count = next(f.statements for f in report.files if f.path == "ecograph.trig")
+        parts = [((tmp / "ecograph.trig").read_bytes(), data_count or 0), ((tmp / trig[0]).read_bytes(), counts[0])]
+        spliced = trig_spliced(parts, ontology_quads())
+        del parts
+        if spliced is not None:
+            atomic_write(tmp / FULL_EXPORT, spliced[0])
+            return [*counts, spliced[1]]
         with temporarily_added(data, [*ontology_quads(), *report.inferred, *report.provenance]) as full:
-            return export_all(full, [(ExportFormat.TRIG, tmp / FULL_EXPORT)])
+            return counts + export_all(full, [(ExportFormat.TRIG, tmp / FULL_EXPORT)])
 
-    jobs: list[ExportJob] = [(list(INFERRED_EXPORTS), inferred_files)]
-    return [([(FULL_EXPORT, ExportFormat.TRIG)], full_file), *jobs] if with_full else jobs
+    full = [(FULL_EXPORT, ExportFormat.TRIG)] if with_full else []
+    return [([trig, *full], inferred_trig_and_full), ([ttl], inferred_turtle)]
 
 
 def _record(tmp: Path, report: BuildReport, jobs: list[ExportJob], counts: list[list[int]]) -> int:

@@ -13,11 +13,13 @@ __all__ = [
     "EXACT_BETWEENNESS_LIMIT",
     "DEFAULT_SAMPLE",
     "DEFAULT_SEED",
+    "LEIDEN_ABOVE",
     "actor_graph",
     "degree",
     "pagerank",
     "betweenness",
     "communities",
+    "communities_method",
     "brokers",
     "analyze",
     "csv_rows",
@@ -29,6 +31,8 @@ EXACT_BETWEENNESS_LIMIT = 5000
 DEFAULT_SAMPLE = 200
 #: Seed of every randomised method (sampling, Louvain): the same graph gives the same figures.
 DEFAULT_SEED = 42
+#: Above this many actor nodes, communities come from igraph's compiled Leiden, not networkx's Louvain.
+LEIDEN_ABOVE = 50_000
 _ROUND = 6
 
 COUNTED = (
@@ -151,27 +155,69 @@ def betweenness(
 
 
 def communities(graph: nx.MultiDiGraph, *, seed: int = DEFAULT_SEED, resolution: float = 1.0) -> list[list[str]]:
-    """Louvain communities of the undirected actor graph, reproducible for a given seed.
+    """Communities of the undirected actor graph by modularity, reproducible for a given seed.
+
+    Up to :data:`LEIDEN_ABOVE` actors networkx's Louvain finds them; above, igraph's compiled
+    Leiden (Louvain with a refinement step, the same modularity objective). On a projection of
+    10^6 actors (10^7 statements) networkx's Louvain took most of an hour, igraph's own Louvain
+    6 minutes (it slows with the number of communities, here 84,000) and its Leiden 13 s.
 
     Parameters
     ----------
     graph : networkx.MultiDiGraph
         A projection.
     seed : int, optional
-        Louvain's random seed.
+        The random seed.
     resolution : float, default 1.0
-        Louvain's resolution.
+        The modularity's resolution.
 
     Returns
     -------
     list of list of str
         Communities, largest first (ties by first member), members sorted.
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> _ = g.add_edges_from([("a", "b"), ("b", "c"), ("c", "a"), ("x", "y"), ("y", "z"), ("z", "x"), ("c", "x")])
+    >>> communities(g)
+    [['a', 'b', 'c'], ['x', 'y', 'z']]
     """
     simple = _undirected(actor_graph(graph))
     if simple.number_of_nodes() == 0:
         return []
-    found = nx.community.louvain_communities(simple, seed=seed, resolution=resolution)
+    if simple.number_of_nodes() > LEIDEN_ABOVE:
+        found = _leiden(simple, seed=seed, resolution=resolution)
+    else:
+        found = nx.community.louvain_communities(simple, seed=seed, resolution=resolution)
     return sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
+
+
+def communities_method(graph: nx.MultiDiGraph) -> str:
+    """Name the method :func:`communities` runs on this projection."""
+    large = actor_graph(graph).number_of_nodes() > LEIDEN_ABOVE
+    return "igraph.Graph.community_leiden (modularity)" if large else "networkx.community.louvain_communities"
+
+
+def _leiden(simple: nx.Graph, *, seed: int, resolution: float) -> list[list[Any]]:
+    import random
+
+    import igraph
+
+    nodes = list(simple)  # sorted by _undirected
+    index = {n: i for i, n in enumerate(nodes)}
+    compiled = igraph.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in simple.edges()])
+    # Leiden visits the nodes in a random order: igraph's generator, seeded, makes the answer reproducible.
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        found = compiled.community_leiden(objective_function="modularity", resolution=resolution, n_iterations=-1)
+        membership = found.membership
+    finally:
+        igraph.set_random_number_generator(random)
+    groups: dict[int, list[Any]] = {}
+    for n, c in zip(nodes, membership, strict=True):
+        groups.setdefault(c, []).append(n)
+    return list(groups.values())
 
 
 def _groups(graph: nx.MultiDiGraph) -> dict[str, frozenset[str]]:
@@ -346,7 +392,7 @@ def analyze(
         "rankings": rankings,
         "communities": {
             "metric": "communities",
-            "method": "networkx.community.louvain_communities",
+            "method": communities_method(graph),
             "parameters": f"seed={seed}, resolution=1.0, undirected",
             "counted": COUNTED,
             "left_out": left_out,

@@ -15,7 +15,7 @@ from ecograph.rdf.stores import serialize
 from ecograph.rdf.terms import RDF_TYPE
 from ecograph.utils import atomic_write
 
-__all__ = ["ExportFormat", "export", "export_all", "statements"]
+__all__ = ["ExportFormat", "export", "export_all", "statements", "trig_spliced"]
 
 Statement = ox.Quad | ox.Triple
 
@@ -200,41 +200,84 @@ def _trig_blocks(body: bytes) -> tuple[bytes, list[bytes]]:
     return body[: first.start()], blocks
 
 
-def _trig_with(
-    data: ox.Store,
-    graphs: list[tuple[bytes | None, bytes]],
-    trig: bytes,
-    added: Iterable[Statement],
-    prefixes: Mapping[str, str] | None,
-) -> tuple[bytes, int] | None:
-    """TriG of ``data`` plus ``added`` as :func:`export` writes it, and its statement count, reusing ``trig``.
+_PREFIX_LINE = re.compile(rb"^@prefix ([^:\s]*): <([^>]*)> \.$", re.MULTILINE)
 
-    ``graphs`` and ``trig`` are the sorted graph texts and the TriG of ``data`` alone. The additions
-    and ``data``'s default graph are serialised; ``data``'s named graphs keep their blocks of ``trig``
-    (a block depends on its graph and the declared prefixes only). None when that cannot hold: a
-    blank node in ``data`` (RDFC-1.0 would label it with the additions) or an addition to one of its
-    named graphs.
+
+def _block_name(declarations: bytes, block: bytes) -> bytes:
+    """A block's graph name in N-Triples form (the order :func:`_sorted_graphs` puts graphs in)."""
+    opening = block[: block.index(b"\n") + 1]  # "NAME {\n", the name perhaps abbreviated
+    quads = list(ox.parse(declarations + opening + b"<urn:x> <urn:x> <urn:x> .\n}\n", format=ox.RdfFormat.TRIG))
+    return str(quads[0].graph_name).encode()
+
+
+def trig_spliced(
+    parts: Sequence[tuple[bytes, int]], added: Iterable[Statement] = (), prefixes: Mapping[str, str] | None = PREFIXES
+) -> tuple[bytes, int] | None:
+    """TriG of the union of TriG texts :func:`export` wrote, plus ``added``, as :func:`export` writes it.
+
+    The parts' named graphs keep their blocks of text: a block depends on its graph and the
+    declared prefixes only, and a prefix that one part does not declare never occurs in it. Only
+    the default graphs and ``added`` go through the serialiser, so the memory needed is that of
+    the texts, not of a store of everything.
+
+    Parameters
+    ----------
+    parts : sequence of (bytes, int)
+        TriG texts as :func:`export` writes them, with the number of statements each holds.
+    added : iterable of Quad or Triple
+        More statements, in the default graph or in named graphs no part has.
+    prefixes : mapping of str to str, optional
+        The prefixes the parts were written with.
+
+    Returns
+    -------
+    (bytes, int) or None
+        The TriG text and its number of statements; None when splicing cannot give what
+        :func:`export` writes: a blank node in a part's named graph (RDFC-1.0 labels it from
+        everything), or a named graph in two places.
+
+    Examples
+    --------
+    >>> ex = "http://example.org/"
+    >>> a, p = ox.NamedNode(ex + "a"), ox.NamedNode(ex + "p")
+    >>> one = [ox.Quad(a, p, ox.Literal("1"), ox.NamedNode(ex + "g1")), ox.Quad(a, p, ox.Literal("0"))]
+    >>> two = [ox.Quad(a, p, ox.Literal("2"), ox.NamedNode(ex + "g2")), ox.Quad(a, p, ox.Literal("0"))]
+    >>> text, count = trig_spliced([(export(one, ExportFormat.TRIG), 2), (export(two, ExportFormat.TRIG), 2)])
+    >>> text == export(one + two, ExportFormat.TRIG), count
+    (True, 3)
     """
-    if any(b"_:" in text or (name or b"").startswith(b"_:") for name, text in graphs):
-        return None
-    named = [name for name, _ in graphs if name is not None]
+    declared: dict[str, str] = {}
+    default: list[Statement] = []
+    blocks: dict[bytes, bytes] = {}
+    named = 0
+    for text, count in parts:
+        head, part_blocks = _trig_blocks(text)
+        if any(b"_:" in block for block in part_blocks):
+            return None
+        for name, namespace in _PREFIX_LINE.findall(head):
+            if declared.setdefault(name.decode(), namespace.decode()) != namespace.decode():
+                return None
+        declarations = b"".join(m.group(0) + b"\n" for m in _PREFIX_LINE.finditer(head))
+        part_default = list(ox.parse(head, format=ox.RdfFormat.TRIG))
+        default += part_default
+        named += count - len(part_default)
+        for block in part_blocks:
+            name = _block_name(declarations, block)
+            if blocks.setdefault(name, block) is not block:
+                return None
     extra = ox.Store()
-    extra.extend(data.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    extra.extend(s if isinstance(s, ox.Quad) else ox.Quad(s.subject, s.predicate, s.object) for s in added)
+    extra.extend(s if isinstance(s, ox.Quad) else ox.Quad(s.subject, s.predicate, s.object) for s in [*default, *added])
     extra_graphs = _sorted_graphs(extra, ExportFormat.TRIG)
     extra_named = [name for name, _ in extra_graphs if name is not None]
-    if set(extra_named) & set(named):
+    if set(extra_named) & blocks.keys():
         return None
-    # The default graph (all of it is in extra) first, then the named graphs in order, as _sorted_graphs puts them.
-    merged = sorted([*(g for g in graphs if g[0] is not None), *extra_graphs], key=lambda g: (g[0] is not None, g[0] or b""))
-    used = _used_prefixes(merged, prefixes or {})
+    used = dict(sorted({**declared, **_used_prefixes(extra_graphs, prefixes or {})}.items()))
     head, extra_blocks = _trig_blocks(_body(extra_graphs, ExportFormat.TRIG, prefixes, used))
-    _, data_blocks = _trig_blocks(trig)
-    if len(extra_blocks) != len(extra_named) or len(data_blocks) != len(named):
+    if len(extra_blocks) != len(extra_named):
         raise ValueError("TriG blocks do not match the named graphs")
-    blocks = sorted([*zip(extra_named, extra_blocks, strict=True), *zip(named, data_blocks, strict=True)])
-    body = head + b"".join(block for _, block in blocks)
-    return body, sum(text.count(b"\n") for _, text in merged)
+    blocks.update(zip(extra_named, extra_blocks, strict=True))
+    body = head + b"".join(blocks[name] for name in sorted(blocks))
+    return body, named + sum(text.count(b"\n") for _, text in extra_graphs)
 
 
 def export_all(
@@ -290,7 +333,8 @@ def export_all(
             sorted_by_kind[True] = _sorted_graphs(data, ExportFormat.TRIG)
         if trig is None:
             trig = _body(sorted_by_kind[True], ExportFormat.TRIG, prefixes)
-        reused = _trig_with(data, sorted_by_kind[True], trig, added, prefixes)
+        count = sum(text.count(b"\n") for _, text in sorted_by_kind[True])
+        reused = trig_spliced([(trig, count)], added, prefixes)
         if reused is None:
             from ecograph.rdf.loading import temporarily_added
 

@@ -747,18 +747,23 @@ def run_catalogue(
     return runs
 
 
-def catalogue_summary(runs: Sequence[CatalogueRun]) -> str:
-    """Summarise :func:`run_catalogue` in one line.
+def catalogue_summary(runs: Sequence[CatalogueRun], slowest: int = 3) -> str:
+    """Summarise :func:`run_catalogue` in one line, naming the slowest queries when one took a second or more.
 
     Examples
     --------
     >>> catalogue_summary([CatalogueRun("a", 3, 0.25, True), CatalogueRun("b-violation", 2, 0.5, False)])
     '2 queries in 0.75 s: 1 ok, 1 failed (b-violation)'
+    >>> catalogue_summary([CatalogueRun("a", 3, 0.25, True), CatalogueRun("b", 70000, 12.5, True)])
+    '2 queries in 12.75 s: 2 ok; slowest b 12.5 s (70,000 rows), a 0.2 s (3 rows)'
     """
     failed = [r.name for r in runs if not r.ok]
     text = f"{len(runs)} queries in {sum(r.seconds for r in runs):.2f} s: {len(runs) - len(failed)} ok"
     if failed:
         text += f", {len(failed)} failed ({', '.join(failed)})"
+    ranked = sorted(runs, key=lambda r: -r.seconds)[:slowest]
+    if ranked and ranked[0].seconds >= 1:
+        text += "; slowest " + ", ".join(f"{r.name} {r.seconds:.1f} s ({r.rows:,} rows)" for r in ranked)
     return text
 
 

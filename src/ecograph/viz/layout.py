@@ -17,10 +17,13 @@ import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["EXACT_LIMIT", "forceatlas2", "remove_overlaps", "layout"]
+__all__ = ["EXACT_LIMIT", "SMALL_FIGURE", "forceatlas2", "fruchterman_reingold", "remove_overlaps", "small_figure", "layout"]
 
 EXACT_LIMIT = 600
 """Up to this many nodes repulsion is exact (every pair); above, it is computed on a grid."""
+
+SMALL_FIGURE = 8
+"""A connected graph of up to this many nodes is drawn as a fixed figure (:func:`small_figure`)."""
 
 Positions = dict[Any, tuple[float, float]]
 
@@ -259,6 +262,58 @@ def remove_overlaps(
     return {v: (float(pos[k, 0]), float(pos[k, 1])) for k, v in enumerate(nodes)}
 
 
+def small_figure(graph: nx.Graph, radii: Mapping[Any, float], *, spacing: float = 4.0) -> Positions:
+    """Draw a few nodes as a fixed figure: a star's hub in the middle of its leaves, anything else a ring.
+
+    ForceAtlas2 costs the same 300 rounds for two nodes as for six hundred; a graph with tens
+    of thousands of small components or communities (10^7 statements) spent most of an hour
+    on them. The figure is as readable (nodes in name order from the top, clockwise, neighbours
+    ``spacing`` mean radii apart, no overlaps) and immediate.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        A few nodes.
+    radii : dict
+        Node to its drawn radius.
+    spacing : float
+        Distance between neighbours on the figure, in mean radii (at least touching plus a gap).
+
+    Returns
+    -------
+    dict
+        Node to ``(x, y)``, the hub or the ring's centre at the origin.
+
+    Examples
+    --------
+    >>> star = nx.star_graph(3)
+    >>> pos = small_figure(star, dict.fromkeys(star, 5.0))
+    >>> pos[0], [round(pos[v][1], 1) for v in (1, 2, 3)]
+    ((0.0, 0.0), [20.0, -10.0, -10.0])
+    """
+    nodes: list[Any] = sorted(graph, key=str)
+    if len(nodes) <= 1:
+        return dict.fromkeys(nodes, (0.0, 0.0))
+    mean = float(np.mean([radii[v] for v in nodes]))
+    gap = max(2.0, (spacing - 2.0) * mean)
+    hub = max(nodes, key=lambda v: graph.degree(v))
+    ring = [v for v in nodes if v != hub] if graph.degree(hub) == len(nodes) - 1 else nodes
+    if len(ring) == 1:
+        reach = 0.0
+    else:
+        # Neighbours on the ring: the chord between them holds both discs and the gap.
+        half = math.sin(math.pi / len(ring))
+        reach = max((radii[a] + radii[b] + gap) / (2.0 * half) for a, b in zip(ring, ring[1:] + ring[:1], strict=True))
+    out: Positions = {}
+    if ring is not nodes:
+        out[hub] = (0.0, 0.0)
+        reach = max(reach, max(radii[hub] + radii[v] + gap for v in ring))
+    for k, v in enumerate(ring):
+        angle = math.pi / 2.0 - 2.0 * math.pi * k / len(ring)
+        out[v] = (reach * math.cos(angle), reach * math.sin(angle))
+    return out
+
+
 def _in_order(graph: nx.Graph, nodes: Sequence[Any]) -> nx.Graph:
     """The subgraph on ``nodes``, which yields them in that order.
 
@@ -272,16 +327,47 @@ def _in_order(graph: nx.Graph, nodes: Sequence[Any]) -> nx.Graph:
     return part
 
 
+def fruchterman_reingold(graph: nx.Graph, *, seed: int = 7) -> Positions:
+    """igraph's compiled Fruchterman-Reingold, seeded: about ten times faster than :func:`forceatlas2`.
+
+    Examples
+    --------
+    >>> pos = fruchterman_reingold(nx.path_graph(4), seed=1)
+    >>> pos == fruchterman_reingold(nx.path_graph(4), seed=1)
+    True
+    """
+    import random
+
+    import igraph
+
+    nodes: list[Any] = sorted(graph, key=str)
+    index = {v: i for i, v in enumerate(nodes)}
+    compiled = igraph.Graph(n=len(nodes), edges=sorted({tuple(sorted((index[u], index[v]))) for u, v in graph.edges() if u != v}))
+    start = np.random.default_rng(seed).uniform(-1.0, 1.0, size=(len(nodes), 2)) * math.sqrt(len(nodes))
+    # igraph draws random numbers when two nodes meet: its generator, seeded, keeps the bytes the same.
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        coords = compiled.layout_fruchterman_reingold(seed=start.tolist(), niter=500, grid="nogrid").coords
+    finally:
+        igraph.set_random_number_generator(random)
+    return {v: (float(x), float(y)) for v, (x, y) in zip(nodes, coords, strict=True)}
+
+
 def _component(
-    graph: nx.Graph, radii: Mapping[Any, float], seed: int, spacing: float, strong_gravity: bool = False
+    graph: nx.Graph, radii: Mapping[Any, float], seed: int, spacing: float, strong_gravity: bool = False,
+    quick: bool = False,
 ) -> Positions:
-    """ForceAtlas2, scaled to ``spacing`` mean radii between neighbours, without overlaps, centred."""
+    """ForceAtlas2 (or, ``quick``, Fruchterman-Reingold up to :data:`EXACT_LIMIT` nodes), scaled to
+    ``spacing`` mean radii between neighbours, without overlaps, centred."""
     from scipy.spatial import cKDTree
 
     nodes: Sequence[Any] = sorted(graph, key=str)
     if len(nodes) == 1:
         return {nodes[0]: (0.0, 0.0)}
-    pos = forceatlas2(graph, seed=seed, strong_gravity=strong_gravity)
+    if quick and len(nodes) <= EXACT_LIMIT:
+        pos = fruchterman_reingold(graph, seed=seed)
+    else:
+        pos = forceatlas2(graph, seed=seed, strong_gravity=strong_gravity)
     arr = np.array([pos[v] for v in nodes])
     nearest, _ = cKDTree(arr).query(arr, k=2)
     typical = float(np.median(nearest[:, 1])) or 1.0
@@ -314,7 +400,9 @@ def _pack(discs: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return out
 
 
-def layout(graph: nx.Graph, radii: Mapping[Any, float], *, seed: int = 7, spacing: float = 4.0) -> Positions:
+def layout(
+    graph: nx.Graph, radii: Mapping[Any, float], *, seed: int = 7, spacing: float = 4.0, quick: bool = False
+) -> Positions:
     """ForceAtlas2, scaled and cleared of overlaps; big graphs per component, packed.
 
     Up to :data:`EXACT_LIMIT` nodes the whole graph is laid out at once with strong
@@ -334,6 +422,9 @@ def layout(graph: nx.Graph, radii: Mapping[Any, float], *, seed: int = 7, spacin
         Seed of the layout.
     spacing : float
         Mean distance to the nearest neighbour, in mean radii.
+    quick : bool
+        Graphs and components of up to :data:`EXACT_LIMIT` nodes by :func:`fruchterman_reingold`
+        instead of ForceAtlas2: for the insides of tens of thousands of communities.
 
     Returns
     -------
@@ -348,11 +439,17 @@ def layout(graph: nx.Graph, radii: Mapping[Any, float], *, seed: int = 7, spacin
     >>> sorted(pos) == [1, 2, 3, 4, 5] and pos == layout(g, dict.fromkeys(g, 5.0))
     True
     """
+    if 0 < graph.number_of_nodes() <= SMALL_FIGURE and nx.is_connected(graph):
+        return {v: (round(x, 1), round(y, 1)) for v, (x, y) in small_figure(graph, radii, spacing=spacing).items()}
     if graph.number_of_nodes() <= EXACT_LIMIT:
-        whole = _component(graph, radii, seed, spacing, strong_gravity=True)
+        whole = _component(graph, radii, seed, spacing, strong_gravity=True, quick=quick)
         return {v: (round(x, 1), round(y, 1)) for v, (x, y) in whole.items()}
     parts = sorted((sorted(c, key=str) for c in nx.connected_components(graph)), key=lambda c: (-len(c), str(c[0])))
-    laid = [_component(_in_order(graph, c), radii, seed, spacing) for c in parts]
+    laid = [
+        small_figure(graph.subgraph(c), radii, spacing=spacing) if len(c) <= SMALL_FIGURE
+        else _component(_in_order(graph, c), radii, seed, spacing, quick=quick)
+        for c in parts
+    ]
     discs = []
     for part in laid:
         reach = max(math.hypot(x, y) + radii[v] for v, (x, y) in part.items())

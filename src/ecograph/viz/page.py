@@ -60,7 +60,7 @@ class PageReport:
     graph_nodes, graph_edges : int
         Nodes and edges of the graph (or neighbourhood) that was drawn.
     aggregated : bool
-        Whether the page opens on one node per Louvain community.
+        Whether the page opens on one node per community.
     size_measure : str
         What node sizes show.
     chains : dict
@@ -72,7 +72,7 @@ class PageReport:
     communities : int
         Communities the aggregated page opens on (0 when not aggregated).
     layout_seconds : float
-        Time the layout took (ForceAtlas2 and overlap removal; Louvain too when aggregated).
+        Time the layout took (ForceAtlas2 and overlap removal; the communities too when aggregated).
     """
 
     path: Path
@@ -340,7 +340,7 @@ def write_page(
     chain : list of str, optional
         Chains to highlight besides the virtuous circle.
     max_nodes : int
-        Above this many nodes, open on one node per Louvain community.
+        Above this many nodes, open on one node per community (:func:`ecograph.network.analysis.communities`).
     graph : networkx.MultiDiGraph, optional
         Draw this projection instead of loading the project's data.
     screenshot : Path, optional

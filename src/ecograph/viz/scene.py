@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 DEFAULT_MAX_NODES = 150_000
-"""Above this many nodes the page draws one node per Louvain community, with drill-down into each."""
+"""Above this many nodes the page draws one node per community, with drill-down into each."""
 
 _MIN_SIZE, _MAX_SIZE, _UNNAMED_SIZE = 3.0, 16.0, 2.0
 
@@ -366,7 +366,7 @@ def _chain_parts(graph: nx.MultiDiGraph, instances: Iterable[Mapping[str, Any]])
 
 
 def _communities(graph: nx.MultiDiGraph, seed: int) -> dict[Any, int]:
-    """Louvain communities of the analysis (actors); a concept joins the community most of its neighbours are in."""
+    """Communities of the analysis (actors); a concept joins the community most of its neighbours are in."""
     from ecograph.network.analysis import communities
 
     found = communities(graph, seed=seed)
@@ -402,9 +402,11 @@ def _aggregate_positions(
     super_radius = {c: 6.0 + 3.0 * math.log10(1 + len(m)) for c, m in members.items()}
     centres = layout(summary, super_radius, seed=seed)
     pos: dict[Any, tuple[float, float]] = {}
+    simple = nx.Graph()
+    simple.add_nodes_from(nodes)
+    simple.add_edges_from((u, v) for u, v in graph.edges() if u != v)
     for group in members.values():
-        inner = layout(nx.Graph(graph.subgraph(group).to_undirected(as_view=True)), radii, seed=seed)
-        pos.update(inner)
+        pos.update(layout(simple.subgraph(group), radii, seed=seed, quick=True))
     rows = []
     for c, group in sorted(members.items()):
         top = max(group, key=lambda n: (not graph.nodes[n].get("unnamed"), graph.degree(n), str(n)))
@@ -457,9 +459,9 @@ def build_scene(
     measure : str
         Name of the centrality, shown in the legend.
     max_nodes : int
-        Above this many nodes, the page opens on one node per Louvain community.
+        Above this many nodes, the page opens on one node per community.
     seed : int
-        Seed of the layout (and of Louvain), so builds draw the same picture.
+        Seed of the layout (and of the communities), so builds draw the same picture.
 
     Returns
     -------
