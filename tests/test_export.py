@@ -13,7 +13,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from ecograph.rdf.export import ExportFormat, export, export_all, statements
+from ecograph.rdf.export import ExportFormat, export, export_all, statements, trig_spliced
 from ecograph.utils import atomic_write
 
 EX = "https://w3id.org/ecograph/id/"
@@ -313,3 +313,28 @@ def test_trig_with_writes_what_export_writes_of_data_and_additions(tmp_path: Pat
     assert counts == [len(store), len(both)]
     assert (tmp_path / "data.trig").read_bytes() == export(store, ExportFormat.TRIG)
     assert len(store) == len(quads(data))  # the data store is left as it was
+
+
+@pytest.mark.parametrize(
+    ("parts", "added", "spliced"),
+    [
+        ([NO_BLANK, NO_BLANK.replace(b"ecog:s1", b"ecog:t1").replace(b"ecog:s3", b"ecog:t0").replace(b'"A"@en', b'"B"@en')], b"", True),
+        ([NO_BLANK], ADDED, True),  # blank nodes in what is added are labelled with the default graphs
+        ([TRIG, NO_BLANK.replace(b"ecog:s1", b"ecog:t1").replace(b"ecog:s3", b"ecog:t3")], b"", False),  # a blank node in a part
+        ([NO_BLANK, NO_BLANK], b"", False),  # the same named graph in two parts
+        ([NO_BLANK], f"<https://w3id.org/ecograph/graph/s3> {{ <{EX}e> <{EX}p> <{EX}f> . }}".encode(), False),
+    ],
+    ids=["two-parts", "blank-nodes-added", "blank-in-a-part", "graph-twice", "added-to-a-part's-graph"],
+)
+def test_trig_spliced_writes_what_export_writes_of_the_union(parts: list[bytes], added: bytes, spliced: bool) -> None:
+    texts = [(export(quads(part), ExportFormat.TRIG), len(set(quads(part)))) for part in parts]
+    result = trig_spliced(texts, quads(added))
+    if not spliced:
+        assert result is None
+        return
+    assert result is not None
+    union = ox.Store()
+    for part in parts:
+        union.extend(quads(part))
+    union.extend(quads(added))
+    assert result == (export(union, ExportFormat.TRIG), len(union))

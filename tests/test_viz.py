@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from ecograph.cli import app
 from ecograph.errors import EcographError
 from ecograph.viz import build_page, build_scene, write_page
-from ecograph.viz.layout import layout, remove_overlaps
+from ecograph.viz.layout import SMALL_FIGURE, fruchterman_reingold, layout, remove_overlaps, small_figure
 from ecograph.viz.page import safe_json
 from ecograph.viz.payload import join_payload, split_payload
 from ecograph.viz.style import FAMILIES, family_of
@@ -155,6 +155,49 @@ def test_layout_keeps_neighbours_closer_than_strangers() -> None:
     inside = sum(math.dist(pos[u], pos[v]) for u, v in combinations(range(8), 2)) / 28
     across = sum(math.dist(pos[u], pos[v]) for u in range(8) for v in range(8, 16)) / 64
     assert inside < across / 1.3
+
+
+@pytest.mark.parametrize(
+    "graph",
+    [nx.path_graph(2), nx.star_graph(5), nx.path_graph(5), nx.cycle_graph(SMALL_FIGURE), nx.complete_graph(4)],
+    ids=["pair", "star", "path", "ring", "clique"],
+)
+def test_small_figures_hold_every_node_apart_and_a_star_round_its_hub(graph: nx.Graph) -> None:
+    radii = {v: 3.0 + v for v in graph}
+    pos = layout(graph, radii, seed=3)
+    assert pos == {v: (round(x, 1), round(y, 1)) for v, (x, y) in small_figure(graph, radii).items()}
+    for u, v in combinations(graph, 2):
+        assert math.dist(pos[u], pos[v]) >= radii[u] + radii[v] + 2.0 - 0.2, (u, v)
+    hub = max(graph, key=graph.degree)
+    if graph.degree(hub) == len(graph) - 1 and len(graph) > 3:
+        assert pos[hub] == (0.0, 0.0)
+        assert len({round(math.dist(pos[hub], pos[v]), 1) for v in graph if v != hub}) == 1
+
+
+def test_a_graph_of_many_small_components_gets_figures_apart_from_each_other() -> None:
+    g = nx.path_graph([f"p{i}" for i in range(700)])
+    for k in range(30):
+        nx.add_star(g, [f"s{k}-{j}" for j in range(5)])
+    radii = dict.fromkeys(g, 3.0)
+    pos = layout(g, radii, seed=0)
+    for k in range(30):
+        hub, leaves = f"s{k}-0", [f"s{k}-{j}" for j in range(1, 5)]
+        assert len({round(math.dist(pos[hub], pos[leaf]), 1) for leaf in leaves}) == 1  # a star round its hub
+    stars = [pos[n] for n in g if n.startswith("s")]
+    assert all(math.dist(a, b) >= 6.0 - 0.2 for a, b in combinations(stars, 2))
+
+
+def test_the_quick_layout_keeps_cliques_together_and_is_seeded() -> None:
+    g = nx.disjoint_union(nx.complete_graph(8), nx.complete_graph(8))
+    g.add_edge(0, 8)
+    radii = dict.fromkeys(g, 4.0)
+    pos = layout(g, radii, seed=1, quick=True)
+    assert pos == layout(g, radii, seed=1, quick=True) and fruchterman_reingold(g, seed=2) == fruchterman_reingold(g, seed=2)
+    inside = sum(math.dist(pos[u], pos[v]) for u, v in combinations(range(8), 2)) / 28
+    across = sum(math.dist(pos[u], pos[v]) for u in range(8) for v in range(8, 16)) / 64
+    assert inside < across / 1.3
+    for u, v in combinations(g, 2):
+        assert math.dist(pos[u], pos[v]) >= 8.0 - 0.2
 
 
 def test_page_details_keep_repeated_strings_once_and_give_the_scene_back(seed_graph: nx.MultiDiGraph) -> None:

@@ -543,8 +543,10 @@ def viz(
     max_nodes: Annotated[
         int,
         typer.Option(
-            "--max-nodes", min=1, help="Above this many nodes, open on one node per community (Louvain; igraph's Leiden above 50,000 actors; "
-            "drill down in the page)."
+            "--max-nodes",
+            min=1,
+            help="Above this many nodes, open on one node per community (Louvain; igraph's Leiden above 50,000 actors; "
+            "drill down in the page).",
         ),
     ] = 150_000,
     screenshot: Annotated[
